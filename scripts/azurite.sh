@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Starts the pinned Azurite (package.json) unless something already listens on the
+# storage ports. Data lives in .azurite/ (git-ignored). Safe to call repeatedly.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+if listening 10000 && listening 10001 && listening 10002; then
+  echo "azurite: already listening on 10000-10002"
+  exit 0
+fi
+
+if [ ! -x node_modules/.bin/azurite ]; then
+  echo "azurite: installing the pinned version (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+mkdir -p .azurite
+# --skipApiVersionCheck: the Azure SDKs run ahead of Azurite's API version.
+nohup node_modules/.bin/azurite --skipApiVersionCheck --location .azurite \
+  --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
+  > .azurite/azurite.log 2>&1 &
+echo $! > .azurite/azurite.pid
+
+for _ in $(seq 1 100); do
+  if listening 10000 && listening 10001 && listening 10002; then
+    echo "azurite: started (pid $(cat .azurite/azurite.pid), data in .azurite/)"
+    exit 0
+  fi
+  sleep 0.2
+done
+echo "azurite: did not start; see .azurite/azurite.log" >&2
+tail -20 .azurite/azurite.log >&2 || true
+exit 1
