@@ -1,0 +1,89 @@
+namespace Approvals.Durable;
+
+/// <summary>Engine settings (configuration section <c>DurableTask</c>).</summary>
+public sealed class DurableTaskOptions
+{
+    /// <summary>Task hub name: prefixes every table, queue and container (letters and digits, 3–40).</summary>
+    public string HubName { get; set; } = "approvals";
+
+    /// <summary>Number of partitions instances are spread over; the unit of ownership between hosts. Fixed for a hub's life.</summary>
+    public int PartitionCount { get; set; } = 4;
+
+    /// <summary>Run the worker (own partitions, run orchestrations and activities). False for client-only processes.</summary>
+    public bool WorkerEnabled { get; set; } = true;
+
+    /// <summary>Activities run concurrently per host.</summary>
+    public int MaxConcurrentActivities { get; set; } = 100;
+
+    /// <summary>How long a partition lease lasts without renewal; a dead host's partitions move within this time.</summary>
+    public TimeSpan LeaseTtl { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Longest wait between polls of the control queues when idle (work from this host never waits for a poll).</summary>
+    public TimeSpan MaxPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Attempts before an engine-level failure (unknown activity, undeserialisable message, storage error) is dead-lettered.</summary>
+    public int MaxDeliveryAttempts { get; set; } = 5;
+
+    /// <summary>First wait after an engine-level failure; doubles each time.</summary>
+    public TimeSpan PoisonBackoff { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Identifies this host in leases and logs.</summary>
+    public string HostId { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
+
+    internal void Validate()
+    {
+        if (HubName.Length is < 3 or > 40 || !HubName.All(char.IsAsciiLetterOrDigit) || !char.IsAsciiLetter(HubName[0]))
+        {
+            throw new ArgumentException($"DurableTask:HubName '{HubName}' must be 3–40 letters or digits, starting with a letter.");
+        }
+
+        if (PartitionCount is < 1 or > 64)
+        {
+            throw new ArgumentException($"DurableTask:PartitionCount {PartitionCount} must be between 1 and 64.");
+        }
+
+        if (MaxConcurrentActivities < 1 || MaxDeliveryAttempts < 1 || LeaseTtl < TimeSpan.FromSeconds(3))
+        {
+            throw new ArgumentException("DurableTask: MaxConcurrentActivities and MaxDeliveryAttempts must be ≥ 1 and LeaseTtl ≥ 3 s.");
+        }
+    }
+}
+
+/// <summary>The orchestrators and activities a host can run, by name.</summary>
+public sealed class DurableTaskRegistry
+{
+    internal Dictionary<string, Type> Orchestrators { get; } = new(StringComparer.Ordinal);
+
+    internal Dictionary<string, Type> Activities { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Registers an orchestrator under its class name (or <paramref name="name"/>).</summary>
+    public DurableTaskRegistry AddOrchestrator<T>(string? name = null) where T : class, ITaskOrchestrator
+    {
+        Orchestrators[name ?? typeof(T).Name] = typeof(T);
+        return this;
+    }
+
+    /// <summary>Registers an activity under its class name (or <paramref name="name"/>).</summary>
+    public DurableTaskRegistry AddActivity<T>(string? name = null) where T : class, ITaskActivity
+    {
+        Activities[name ?? typeof(T).Name] = typeof(T);
+        return this;
+    }
+}
+
+/// <summary>What this host's worker owns, for readiness probes.</summary>
+public sealed class DurableTaskWorkerStatus
+{
+    private volatile int[] _owned = [];
+
+    /// <summary>Partitions in the hub.</summary>
+    public int PartitionCount { get; internal set; }
+
+    /// <summary>True once the worker has started and can reach storage.</summary>
+    public bool IsStarted { get; internal set; }
+
+    /// <summary>Partitions this host owns now.</summary>
+    public IReadOnlyList<int> OwnedPartitions => _owned;
+
+    internal void SetOwned(IEnumerable<int> owned) => _owned = owned.Order().ToArray();
+}

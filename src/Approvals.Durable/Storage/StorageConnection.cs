@@ -1,0 +1,134 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+
+namespace Approvals.Durable.Storage;
+
+/// <summary>
+/// The storage account the engine and the app talk to, built from an <c>AzureWebJobsStorage</c> value:
+/// either a connection string (<c>UseDevelopmentStorage=true</c> for Azurite) or an account URI
+/// (<c>https://acct.blob.core.windows.net</c> or a bare account name), in which case the token credential
+/// (by default <see cref="DefaultAzureCredential"/>, i.e. the managed identity in Azure) is used.
+/// Clients are thread-safe singletons.
+/// </summary>
+public sealed class StorageConnection
+{
+    private StorageConnection(StorageRequestCounter counter, TableServiceClient tables, QueueServiceClient queues, BlobServiceClient blobs, bool usesCredential)
+    {
+        RequestCounter = counter;
+        Tables = tables;
+        Queues = queues;
+        Blobs = blobs;
+        UsesTokenCredential = usesCredential;
+    }
+
+    /// <summary>Table service client.</summary>
+    public TableServiceClient Tables { get; }
+
+    /// <summary>Queue service client.</summary>
+    public QueueServiceClient Queues { get; }
+
+    /// <summary>Blob service client.</summary>
+    public BlobServiceClient Blobs { get; }
+
+    /// <summary>True when the connection authenticates with a token credential (managed identity) rather than a key.</summary>
+    public bool UsesTokenCredential { get; }
+
+    /// <summary>Counts every storage request made through these clients (see <see cref="StorageRequestCounter"/>).</summary>
+    public StorageRequestCounter RequestCounter { get; }
+
+    /// <summary>Creates the clients from a connection string, an account URI or an account name.</summary>
+    /// <param name="value">The <c>AzureWebJobsStorage</c> setting.</param>
+    /// <param name="credential">Credential for the URI form; <see cref="DefaultAzureCredential"/> when null.</param>
+    /// <exception cref="ArgumentException">The value is empty or neither form.</exception>
+    public static StorageConnection Create(string? value, TokenCredential? credential = null)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            throw new ArgumentException("AzureWebJobsStorage is empty: set a connection string (UseDevelopmentStorage=true for Azurite) or a storage account URI.", nameof(value));
+        }
+
+        var counter = new StorageRequestCounter();
+        value = value.Trim();
+        if (value.Contains('=', StringComparison.Ordinal))
+        {
+            return Build(counter, value, null, null);
+        }
+
+        var accountName = Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps
+            ? uri.Host.Split('.')[0]
+            : value;
+        if (accountName.Length is < 3 or > 24 || !accountName.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c)))
+        {
+            throw new ArgumentException($"AzureWebJobsStorage '{value}' is neither a connection string nor a storage account URI/name.", nameof(value));
+        }
+
+        return Build(counter, null, accountName, credential ?? new DefaultAzureCredential());
+    }
+
+    private static StorageConnection Build(StorageRequestCounter counter, string? connectionString, string? account, TokenCredential? credential)
+    {
+        var tableOptions = new TableClientOptions();
+        var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None };
+        var blobOptions = new BlobClientOptions();
+        foreach (ClientOptions o in new ClientOptions[] { tableOptions, queueOptions, blobOptions })
+        {
+            o.AddPolicy(counter, HttpPipelinePosition.PerRetry);
+        }
+
+        return connectionString is not null
+            ? new(counter, new TableServiceClient(connectionString, tableOptions), new QueueServiceClient(connectionString, queueOptions), new BlobServiceClient(connectionString, blobOptions), false)
+            : new(counter, new TableServiceClient(new Uri($"https://{account}.table.core.windows.net"), credential, tableOptions),
+                  new QueueServiceClient(new Uri($"https://{account}.queue.core.windows.net"), credential, queueOptions),
+                  new BlobServiceClient(new Uri($"https://{account}.blob.core.windows.net"), credential, blobOptions), true);
+    }
+}
+
+/// <summary>
+/// An Azure SDK pipeline policy that counts storage round-trips (every try, retries included),
+/// per service, so benchmarks can report requests per activity or per case.
+/// </summary>
+public sealed class StorageRequestCounter : HttpPipelineSynchronousPolicy
+{
+    private long _tables;
+    private long _queues;
+    private long _blobs;
+
+    /// <summary>Table requests so far.</summary>
+    public long Tables => Interlocked.Read(ref _tables);
+
+    /// <summary>Queue requests so far.</summary>
+    public long Queues => Interlocked.Read(ref _queues);
+
+    /// <summary>Blob requests so far.</summary>
+    public long Blobs => Interlocked.Read(ref _blobs);
+
+    /// <summary>All requests so far.</summary>
+    public long Total => Tables + Queues + Blobs;
+
+    /// <inheritdoc />
+    public override void OnSendingRequest(HttpMessage message)
+    {
+        var host = message.Request.Uri.Host ?? string.Empty;
+        var port = message.Request.Uri.Port;
+        // Azurite serves each service on its own port; Azure on its own host name.
+        if (port == 10002 || host.Contains(".table.", StringComparison.Ordinal))
+        {
+            Interlocked.Increment(ref _tables);
+        }
+        else if (port == 10001 || host.Contains(".queue.", StringComparison.Ordinal))
+        {
+            Interlocked.Increment(ref _queues);
+        }
+        else
+        {
+            Interlocked.Increment(ref _blobs);
+        }
+    }
+
+    /// <summary>A snapshot of the counts, for differences across a measured run.</summary>
+    public (long Tables, long Queues, long Blobs) Snapshot() => (Tables, Queues, Blobs);
+}
