@@ -27,6 +27,12 @@ public sealed class DurableTaskOptions
     /// <summary>First wait after an engine-level failure; doubles each time.</summary>
     public TimeSpan PoisonBackoff { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Instances kept in memory (with their live orchestrator) per partition; idle ones beyond are evicted and replayed on their next message.</summary>
+    public int MaxCachedInstancesPerPartition { get; set; } = 1000;
+
+    /// <summary>Episodes run concurrently per host.</summary>
+    public int MaxConcurrentEpisodes { get; set; } = 64;
+
     /// <summary>Identifies this host in leases and logs.</summary>
     public string HostId { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
 

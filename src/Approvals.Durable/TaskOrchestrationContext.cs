@@ -50,13 +50,14 @@ public abstract class TaskOrchestrationContext
         var wait = WaitForExternalEvent<T>(eventName, cts.Token);
         var timer = CreateTimer(CurrentUtcDateTime + timeout, cts.Token);
         var winner = await Task.WhenAny(wait, timer);
+#pragma warning disable CA1849 // Cancel synchronously: the callbacks must run on the orchestration's own thread, now.
+        cts.Cancel();
+#pragma warning restore CA1849
         if (winner == wait)
         {
-            await cts.CancelAsync();
             return await wait;
         }
 
-        await cts.CancelAsync();
         throw new TaskCanceledException($"Timed out after {timeout} waiting for external event '{eventName}'.");
     }
 

@@ -1,0 +1,58 @@
+using Approvals.Durable.Core;
+using Approvals.Durable.Storage;
+
+namespace Approvals.Durable.Worker;
+
+/// <summary>
+/// The owner's in-memory view of one instance. Invariant: <see cref="State"/>, <see cref="History"/> and
+/// <see cref="Executor"/> always equal what is committed in storage (plus nothing); messages not yet committed live
+/// only in <see cref="Local"/> and <see cref="Inbox"/>, and are consumed by the next successful commit. Any doubt
+/// (a failed or conflicting commit) drops the whole view and reloads it from storage.
+/// </summary>
+internal sealed class InstanceRuntime(string instanceId)
+{
+    public string InstanceId { get; } = instanceId;
+
+    public Lock Gate { get; } = new();
+
+    // Guarded by Gate.
+    public List<WorkMessage> Local { get; } = [];
+
+    public bool Busy { get; set; }
+
+    public bool Signalled { get; set; }
+
+    public bool InboxChanged { get; set; } = true;
+
+    // Only touched by the single running episode loop.
+    public bool Loaded { get; set; }
+
+    public InstanceState? State { get; set; }
+
+    public List<HistoryRecord> History { get; set; } = [];
+
+    public OrchestrationExecutor? Executor { get; set; }
+
+    /// <summary>Inbox rows read but not consumed yet (e.g. while suspended or waiting for a delayed start).</summary>
+    public List<WorkMessage> Inbox { get; set; } = [];
+
+    public HashSet<string> SeenMessageIds { get; } = new(StringComparer.Ordinal);
+
+    public int FailedAttempts { get; set; }
+
+    /// <summary>Dead-lettered: processes nothing until a replay message arrives.</summary>
+    public bool Parked { get; set; }
+
+    public long LastUsed { get; set; }
+
+    public void Unload()
+    {
+        Loaded = false;
+        State = null;
+        History = [];
+        Executor = null;
+        Inbox = [];
+        SeenMessageIds.Clear();
+        InboxChanged = true;
+    }
+}

@@ -1,0 +1,258 @@
+using System.Diagnostics;
+using Approvals.Durable.Core;
+using Approvals.Durable.Storage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Approvals.Durable.Worker;
+
+/// <summary>One episode: gather messages, apply them to the orchestrator, commit atomically, then dispatch.</summary>
+internal sealed partial class PartitionProcessor
+{
+    private const int MaxInboxPerEpisode = 90;
+
+    /// <returns>True when more work is known to be waiting (another episode should follow).</returns>
+    private async Task<bool> RunEpisodeAsync(InstanceRuntime rt, bool inboxChanged, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        if (!rt.Loaded || rt.State is null)
+        {
+            await LoadAsync(rt, ct);
+            inboxChanged = true;
+        }
+
+        if (inboxChanged)
+        {
+            rt.Inbox = await _engine.Store.GetInboxAsync(rt.InstanceId, ct);
+        }
+
+        var state = rt.State;
+        if (state is null)
+        {
+            rt.Loaded = false; // events raised before the instance exists wait in its inbox for the start
+            return false;
+        }
+
+        if (rt.Parked)
+        {
+            if (!rt.Inbox.Any(m => m.Kind == MessageKind.RetryDeadLetter))
+            {
+                return false;
+            }
+
+            rt.Parked = false;
+        }
+
+        List<WorkMessage> local;
+        lock (rt.Gate)
+        {
+            local = [.. rt.Local];
+        }
+
+        var now = _engine.Time.GetUtcNow();
+        var plan = Plan(rt, state, local, now);
+        if (state.IsTerminal)
+        {
+            // Messages for a finished instance are dropped (deleted), never turned into history.
+            await _engine.Store.DeleteInboxRowsAsync(rt.InstanceId, plan.ConsumedInbox.Select(m => m.InboxRowKey!).ToList(), ct);
+            rt.Inbox = rt.Inbox.Except(plan.ConsumedInbox).ToList();
+            RemoveLocal(rt, plan.ConsumedLocal);
+            return plan.MoreInbox;
+        }
+
+        if (plan.Events.Count == 0 && plan.ConsumedInbox.Count == 0)
+        {
+            RemoveLocal(rt, plan.ConsumedLocal);
+            return false;
+        }
+
+        var episodeEvents = new List<HistoryRecord>(plan.Events.Count + 8) { new() { Kind = EventKind.OrchestratorStarted, Timestamp = now.UtcDateTime } };
+        episodeEvents.AddRange(plan.Events);
+        var next = Clone(state);
+        next.LastUpdatedAt = now;
+        List<HistoryRecord> actions = [];
+        ExecutorOutcome? outcome = null;
+        foreach (var e in plan.Events)
+        {
+            switch (e.Kind)
+            {
+                case EventKind.ExecutionStarted:
+                    next.Status = OrchestrationRuntimeStatus.Running;
+                    break;
+                case EventKind.ExecutionSuspended:
+                    next.Status = OrchestrationRuntimeStatus.Suspended;
+                    break;
+                case EventKind.ExecutionResumed:
+                    next.Status = OrchestrationRuntimeStatus.Running;
+                    break;
+            }
+        }
+
+        if (plan.Events.FirstOrDefault(e => e.Kind == EventKind.ExecutionTerminated) is { } terminated)
+        {
+            // Terminate needs no orchestrator code (it must work even for an orchestrator this host cannot run).
+            outcome = new ExecutorOutcome(OrchestrationRuntimeStatus.Terminated, terminated.Data, null);
+            rt.Executor = null;
+        }
+        else if (plan.Events.Any(e => e.Kind is not (EventKind.ExecutionSuspended or EventKind.ExecutionResumed)))
+        {
+            var executor = rt.Executor ?? CreateExecutor(rt, next);
+            foreach (var e in episodeEvents)
+            {
+                executor.Apply(e);
+            }
+
+            actions = executor.TakeNewActions();
+            outcome = executor.Outcome;
+            next.CustomStatus = executor.CustomStatus;
+            (next.Outstanding, next.NextTimerAt) = PendingWork(rt.History, episodeEvents, actions);
+            rt.Executor = executor;
+        }
+
+        episodeEvents.AddRange(actions);
+        var newInbox = new List<WorkMessage>();
+        var deletedRows = new List<string>();
+        if (outcome is not null)
+        {
+            ApplyOutcome(rt, next, outcome, now, episodeEvents, newInbox, deletedRows);
+        }
+
+        next.OutboxPending = actions.Any(a => a.Kind is EventKind.SubOrchestrationCreated or EventKind.EventSent)
+            || (next.IsTerminal && next.ParentInstanceId is not null);
+        next.Episodes = outcome?.Status == OrchestrationRuntimeStatus.ContinuedAsNew ? 0 : state.Episodes + 1;
+
+        var commit = new EpisodeCommit(next, outcome?.Status == OrchestrationRuntimeStatus.ContinuedAsNew ? [] : episodeEvents,
+            plan.ConsumedInbox.Select(m => m.InboxRowKey!).ToList(), deletedRows, NewInbox: newInbox);
+        try
+        {
+            next.ETag = await _engine.Store.CommitAsync(commit, ct);
+        }
+        catch
+        {
+            rt.Unload(); // the executor already ran ahead of storage
+            throw;
+        }
+
+        EngineMetrics.Episodes.Add(1);
+        EngineMetrics.EpisodeDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+
+        // Committed: our view now equals storage.
+        rt.State = next;
+        RemoveLocal(rt, plan.ConsumedLocal);
+        rt.Inbox = rt.Inbox.Except(plan.ConsumedInbox).ToList();
+        if (outcome?.Status == OrchestrationRuntimeStatus.ContinuedAsNew)
+        {
+            rt.History = [];
+            rt.Executor = null;
+            rt.SeenMessageIds.Clear();
+        }
+        else
+        {
+            rt.History.AddRange(episodeEvents);
+            foreach (var id in episodeEvents.Select(e => e.MessageId).OfType<string>())
+            {
+                rt.SeenMessageIds.Add(id);
+            }
+        }
+
+        await AfterCommitAsync(rt, next, actions, ct);
+        return outcome?.Status == OrchestrationRuntimeStatus.ContinuedAsNew || plan.MoreInbox;
+    }
+
+    private OrchestrationExecutor CreateExecutor(InstanceRuntime rt, InstanceState state)
+    {
+        if (!_engine.Registry.Orchestrators.TryGetValue(state.Name, out var type))
+        {
+            // Engine-level failure: retried with backoff, then dead-lettered (a later deploy can replay it).
+            throw new InvalidOperationException($"Orchestrator '{state.Name}' is not registered on this host.");
+        }
+
+        var orchestrator = (ITaskOrchestrator)ActivatorUtilities.GetServiceOrCreateInstance(_engine.Services, type);
+        var executor = new OrchestrationExecutor(state.Name, state.InstanceId, state.ExecutionId, orchestrator, _engine.LoggerFactory);
+        executor.Replay(rt.History);
+        return executor;
+    }
+
+    private static void ApplyOutcome(InstanceRuntime rt, InstanceState next, ExecutorOutcome outcome, DateTimeOffset now, List<HistoryRecord> events, List<WorkMessage> newInbox, List<string> deletedRows)
+    {
+        if (outcome.Status == OrchestrationRuntimeStatus.ContinuedAsNew)
+        {
+            // The new execution starts from a start message in the same transaction: a crash right after the commit
+            // still finds it. Old history rows go in the same batch when they fit, else are cleaned up later.
+            var oldExecution = next.ExecutionId;
+            next.ExecutionId = Guid.NewGuid().ToString("N");
+            next.Status = OrchestrationRuntimeStatus.Running;
+            next.Input = outcome.ContinueAsNewInput;
+            next.Output = null;
+            next.Outstanding = 0;
+            next.NextTimerAt = null;
+            var at = now.UtcDateTime;
+            newInbox.Add(new WorkMessage { Kind = MessageKind.Start, MessageId = MessageIds.Deterministic(at, rt.InstanceId, next.ExecutionId, "start"), Name = next.Name, Data = next.Input });
+            var i = 0;
+            foreach (var (name, data) in outcome.CarryOverEvents ?? [])
+            {
+                newInbox.Add(new WorkMessage { Kind = MessageKind.Event, MessageId = MessageIds.Deterministic(at, rt.InstanceId, next.ExecutionId, $"carry{i++:D4}"), Name = name, Data = data });
+            }
+
+            for (var ep = 0; ep < rt.State!.Episodes && deletedRows.Count < 60; ep++)
+            {
+                deletedRows.Add(Keys.History(rt.InstanceId, oldExecution, ep));
+            }
+
+            return;
+        }
+
+        next.Status = outcome.Status;
+        next.Output = outcome.Output;
+        next.Failure = outcome.Failure;
+        next.Outstanding = 0;
+        next.NextTimerAt = null;
+        events.Add(new HistoryRecord { Kind = EventKind.ExecutionCompleted, Timestamp = now.UtcDateTime, Status = outcome.Status, Data = outcome.Output, Failure = outcome.Failure });
+    }
+
+    /// <summary>Activities and sub-orchestrations awaited, and the earliest unfired timer: the recovery hints of the status row.</summary>
+    private static (int Outstanding, DateTimeOffset? NextTimer) PendingWork(IEnumerable<HistoryRecord> history, IEnumerable<HistoryRecord> episode, IEnumerable<HistoryRecord> actions)
+    {
+        var open = HistoryAnalysis.Open(history.Concat(episode).Concat(actions));
+        var next = open.Where(e => e.Kind == EventKind.TimerCreated).Select(e => (DateTimeOffset?)new DateTimeOffset(e.FireAt!.Value, TimeSpan.Zero)).Min();
+        return (open.Count(e => e.Kind is EventKind.TaskScheduled or EventKind.SubOrchestrationCreated), next);
+    }
+
+    private static void RemoveLocal(InstanceRuntime rt, List<WorkMessage> consumed)
+    {
+        if (consumed.Count == 0)
+        {
+            return;
+        }
+
+        lock (rt.Gate)
+        {
+            foreach (var m in consumed)
+            {
+                rt.Local.Remove(m);
+            }
+        }
+    }
+
+    private static InstanceState Clone(InstanceState s) => new()
+    {
+        InstanceId = s.InstanceId,
+        Name = s.Name,
+        Status = s.Status,
+        ExecutionId = s.ExecutionId,
+        Input = s.Input,
+        Output = s.Output,
+        CustomStatus = s.CustomStatus,
+        Failure = s.Failure,
+        CreatedAt = s.CreatedAt,
+        LastUpdatedAt = s.LastUpdatedAt,
+        ParentInstanceId = s.ParentInstanceId,
+        ParentExecutionId = s.ParentExecutionId,
+        ParentTaskId = s.ParentTaskId,
+        OutboxPending = s.OutboxPending,
+        Episodes = s.Episodes,
+        Outstanding = s.Outstanding,
+        NextTimerAt = s.NextTimerAt,
+        StartAt = s.StartAt,
+        ETag = s.ETag,
+    };
+}

@@ -1,0 +1,174 @@
+using Approvals.Durable.Core;
+using Approvals.Durable.Storage;
+
+namespace Approvals.Durable.Worker;
+
+/// <summary>Loading an instance (with crash recovery) and the work that follows a commit.</summary>
+internal sealed partial class PartitionProcessor
+{
+    /// <summary>
+    /// Loads status and current history, then re-derives everything a crash may have lost: activities scheduled
+    /// but not completed are dispatched again, unfired timers re-armed, children re-created (idempotently), and
+    /// unconfirmed outgoing messages re-sent (receivers drop duplicates by message id).
+    /// </summary>
+    private async Task LoadAsync(InstanceRuntime rt, CancellationToken ct)
+    {
+        rt.Unload();
+        var state = await _engine.Store.GetStatusAsync(rt.InstanceId, withPayloads: true, ct);
+        rt.State = state;
+        rt.Loaded = true;
+        if (state is null || (state.IsTerminal && !state.OutboxPending))
+        {
+            return;
+        }
+
+        rt.History = await _engine.Store.GetHistoryAsync(rt.InstanceId, state.ExecutionId, ct);
+        foreach (var id in rt.History.Select(e => e.MessageId).OfType<string>())
+        {
+            rt.SeenMessageIds.Add(id);
+        }
+
+        if (!state.IsTerminal)
+        {
+            foreach (var open in HistoryAnalysis.Open(rt.History))
+            {
+                await StartWorkAsync(rt, state, open, ct);
+            }
+        }
+
+        if (state.OutboxPending)
+        {
+            foreach (var sent in rt.History.Where(e => e.Kind == EventKind.EventSent))
+            {
+                await SendEventAsync(state, sent, ct);
+            }
+
+            if (state.IsTerminal)
+            {
+                await NotifyParentAsync(state, ct);
+                state.ETag = await _engine.Store.ClearOutboxAsync(state, ct);
+            }
+        }
+    }
+
+    private async Task AfterCommitAsync(InstanceRuntime rt, InstanceState state, List<HistoryRecord> actions, CancellationToken ct)
+    {
+        foreach (var action in actions)
+        {
+            if (action.Kind == EventKind.EventSent)
+            {
+                await SendEventAsync(state, action, ct);
+            }
+            else
+            {
+                await StartWorkAsync(rt, state, action, ct);
+            }
+        }
+
+        if (state.IsTerminal && state.ParentInstanceId is not null)
+        {
+            await NotifyParentAsync(state, ct);
+            state.ETag = await _engine.Store.ClearOutboxAsync(state, ct);
+        }
+    }
+
+    private async Task StartWorkAsync(InstanceRuntime rt, InstanceState state, HistoryRecord action, CancellationToken ct)
+    {
+        switch (action.Kind)
+        {
+            case EventKind.TaskScheduled:
+                _engine.Activities.Dispatch(rt.InstanceId, state.ExecutionId, action.TaskId!.Value, action.Name!, action.Data);
+                break;
+            case EventKind.TimerCreated:
+                _engine.Timers.ArmTimer(rt.InstanceId, state.ExecutionId, action.TaskId!.Value, action.FireAt!.Value);
+                break;
+            case EventKind.SubOrchestrationCreated:
+                await EnsureChildAsync(state, action, ct);
+                break;
+        }
+    }
+
+    private async Task EnsureChildAsync(InstanceState parent, HistoryRecord action, CancellationToken ct)
+    {
+        var childId = action.InstanceId!;
+        var now = _engine.Time.GetUtcNow();
+        var child = new InstanceState
+        {
+            InstanceId = childId,
+            Name = action.Name!,
+            Status = OrchestrationRuntimeStatus.Pending,
+            ExecutionId = Guid.NewGuid().ToString("N"),
+            Input = action.Data,
+            CreatedAt = now,
+            LastUpdatedAt = now,
+            ParentInstanceId = parent.InstanceId,
+            ParentExecutionId = parent.ExecutionId,
+            ParentTaskId = action.TaskId,
+        };
+        var start = new WorkMessage
+        {
+            Kind = MessageKind.Start,
+            MessageId = MessageIds.Deterministic(action.Timestamp, parent.InstanceId, parent.ExecutionId, $"sub{action.TaskId}"),
+            Name = action.Name,
+            Data = action.Data,
+        };
+        if (await _engine.Store.TryCreateAsync(child, start, null, ct))
+        {
+            await _engine.SignalAsync(childId, ct);
+            return;
+        }
+
+        var existing = await _engine.Store.GetStatusAsync(childId, false, ct);
+        if (existing is not null && (existing.ParentInstanceId != parent.InstanceId || existing.ParentTaskId != action.TaskId))
+        {
+            // The id is taken by an unrelated instance: fail the call instead of waiting forever.
+            await _engine.Store.SendAsync(parent.InstanceId, new WorkMessage
+            {
+                Kind = MessageKind.SubOrchestrationCompleted,
+                MessageId = MessageIds.Deterministic(action.Timestamp, childId, parent.ExecutionId, $"taken{action.TaskId}"),
+                TaskId = action.TaskId,
+                ExecutionId = parent.ExecutionId,
+                Failure = new TaskFailureDetails("InvalidOperationException", $"An instance with id '{childId}' already exists."),
+            }, ct);
+            await _engine.SignalAsync(parent.InstanceId, ct);
+        }
+    }
+
+    private async Task SendEventAsync(InstanceState sender, HistoryRecord sent, CancellationToken ct)
+    {
+        var target = sent.InstanceId!;
+        await _engine.Store.SendAsync(target, new WorkMessage
+        {
+            Kind = MessageKind.Event,
+            MessageId = MessageIds.Deterministic(sent.Timestamp, sender.InstanceId, sender.ExecutionId, $"ev{sent.TaskId}"),
+            Name = sent.Name,
+            Data = sent.Data,
+        }, ct);
+        await _engine.SignalAsync(target, ct);
+    }
+
+    private async Task NotifyParentAsync(InstanceState child, CancellationToken ct)
+    {
+        if (child.ParentInstanceId is not { } parent)
+        {
+            return;
+        }
+
+        var failure = child.Status switch
+        {
+            OrchestrationRuntimeStatus.Completed => null,
+            OrchestrationRuntimeStatus.Failed => child.Failure ?? new TaskFailureDetails("Unknown", "failed"),
+            _ => new TaskFailureDetails("TerminatedException", $"Sub-orchestration '{child.InstanceId}' was {child.Status.ToString().ToLowerInvariant()}."),
+        };
+        await _engine.Store.SendAsync(parent, new WorkMessage
+        {
+            Kind = MessageKind.SubOrchestrationCompleted,
+            MessageId = MessageIds.Deterministic(child.LastUpdatedAt.UtcDateTime, child.InstanceId, child.ExecutionId, "done"),
+            TaskId = child.ParentTaskId,
+            ExecutionId = child.ParentExecutionId,
+            Data = failure is null ? child.Output : null,
+            Failure = failure,
+        }, ct);
+        await _engine.SignalAsync(parent, ct);
+    }
+}
