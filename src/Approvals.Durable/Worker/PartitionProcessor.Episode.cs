@@ -20,9 +20,25 @@ internal sealed partial class PartitionProcessor
             inboxChanged = true;
         }
 
+        List<WorkMessage> written;
+        lock (rt.Gate)
+        {
+            written = [.. rt.Written];
+            rt.Written.Clear();
+        }
+
         if (inboxChanged)
         {
             rt.Inbox = await _engine.Store.GetInboxAsync(rt.InstanceId, ct);
+        }
+
+        // Union by row key: a row written meanwhile may or may not be in the query result.
+        foreach (var m in written)
+        {
+            if (!rt.Inbox.Any(i => i.InboxRowKey == m.InboxRowKey))
+            {
+                rt.Inbox.Add(m);
+            }
         }
 
         var state = rt.State;
@@ -182,6 +198,7 @@ internal sealed partial class PartitionProcessor
             next.ExecutionId = Guid.NewGuid().ToString("N");
             next.Status = OrchestrationRuntimeStatus.Running;
             next.Input = outcome.ContinueAsNewInput;
+            next.InputBlob = null;
             next.Output = null;
             next.Outstanding = 0;
             next.NextTimerAt = null;
@@ -254,5 +271,6 @@ internal sealed partial class PartitionProcessor
         NextTimerAt = s.NextTimerAt,
         StartAt = s.StartAt,
         ETag = s.ETag,
+        InputBlob = s.InputBlob,
     };
 }
