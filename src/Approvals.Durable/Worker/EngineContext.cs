@@ -87,6 +87,7 @@ internal sealed class EngineContext
 /// <summary>Engine metrics on the <c>Approvals.Durable</c> meter.</summary>
 internal static class EngineMetrics
 {
+    public static readonly System.Diagnostics.ActivitySource Tracing = new("Approvals.Durable");
     public static readonly Meter Meter = new("Approvals.Durable");
     public static readonly Counter<long> Episodes = Meter.CreateCounter<long>("durable.episodes", description: "Orchestration episodes committed");
     public static readonly Counter<long> ActivitiesRun = Meter.CreateCounter<long>("durable.activities", description: "Activity executions");

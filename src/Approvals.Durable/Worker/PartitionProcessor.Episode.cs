@@ -14,6 +14,9 @@ internal sealed partial class PartitionProcessor
     private async Task<bool> RunEpisodeAsync(InstanceRuntime rt, bool inboxChanged, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
+        using var span = EngineMetrics.Tracing.StartActivity("orchestration episode");
+        span?.SetTag("durable.instance_id", rt.InstanceId);
+        span?.SetTag("durable.partition", Partition);
         if (!rt.Loaded || rt.State is null)
         {
             await LoadAsync(rt, ct);
