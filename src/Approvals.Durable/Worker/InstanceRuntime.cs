@@ -18,6 +18,9 @@ internal sealed class InstanceRuntime(string instanceId)
     // Guarded by Gate.
     public List<WorkMessage> Local { get; } = [];
 
+    /// <summary>Inbox rows this process just wrote (already durable): used without re-reading the inbox.</summary>
+    public List<WorkMessage> Written { get; } = [];
+
     public bool Busy { get; set; }
 
     public bool Signalled { get; set; }

@@ -89,6 +89,18 @@ internal sealed partial class PartitionProcessor
         }
     }
 
+    /// <summary>An inbox row this process has just written: handed over in memory, saving the inbox query.</summary>
+    public void DeliverWritten(string instanceId, WorkMessage written)
+    {
+        var rt = _instances.GetOrAdd(instanceId, id => new InstanceRuntime(id));
+        lock (rt.Gate)
+        {
+            rt.Written.Add(written with { InboxRowKey = Keys.Inbox(instanceId, written.MessageId) });
+        }
+
+        Signal(instanceId, inboxChanged: false);
+    }
+
     /// <summary>A message produced on this host for the instance (activity result, timer fire).</summary>
     public void Deliver(string instanceId, WorkMessage message)
     {
