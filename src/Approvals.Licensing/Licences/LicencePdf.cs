@@ -58,7 +58,7 @@ public static class LicencePdf
             : name + "证";
     }
 
-    private static void Draw(SKCanvas canvas, SKTypeface typeface, LicenceDocument doc, string verifyUrl)
+    internal static void Draw(SKCanvas canvas, SKTypeface typeface, LicenceDocument doc, string verifyUrl)
     {
         using var ink = new SKPaint { Color = new SKColor(0x20, 0x20, 0x20), IsAntialias = true };
         using var red = new SKPaint { Color = new SKColor(0xB0, 0x1E, 0x23), IsAntialias = true, Style = SKPaintStyle.Stroke, StrokeWidth = 2 };
