@@ -1,13 +1,85 @@
+using System.Text.Json.Serialization;
+using Approvals.Durable;
+using Approvals.Durable.Storage;
+using Approvals.Functions.Applicants;
+using Approvals.Functions.Cases;
+using Approvals.Functions.Catalogue;
+using Approvals.Functions.Departments;
+using Approvals.Functions.Identity;
+using Approvals.Functions.Licences;
+using Approvals.Functions.Materials;
+using Approvals.Functions.Orchestrations;
+using Approvals.Functions.Storage;
+using Approvals.Functions.Supervision;
+using Approvals.Licensing.Calendar;
+using Approvals.Licensing.Catalogue;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace Approvals.Functions.Api;
 
 /// <summary>The approval pipeline: engine registration, orchestrations, endpoints.</summary>
 internal static class ApiExtensions
 {
-    public static WebApplicationBuilder AddApprovalsPipeline(this WebApplicationBuilder builder) => builder;
+    public static WebApplicationBuilder AddApprovalsPipeline(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        // The host registers the storage connection from AzureWebJobsStorage; this is only the fallback for hosts without it.
+        services.TryAddSingleton(_ => StorageConnection.Create(builder.Configuration["AzureWebJobsStorage"]));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(_ => LicenceCatalogue.LoadEmbedded());
+        services.TryAddSingleton(_ => CalendarRegistry.LoadEmbedded());
+        services.AddSingleton<CaseClocks>();
+        services.AddSingleton<PipelineStorage>();
+        services.AddSingleton<SequenceAllocator>();
+        services.AddSingleton<CaseStore>();
+        services.AddSingleton<InboxStore>();
+        services.AddSingleton<DraftService>();
+        services.AddSingleton<MaterialUploader>();
+        services.AddSingleton<DepartmentDirectory>();
+        services.AddSingleton<PublicUrls>();
+        services.AddSingleton<LicenceKeys>();
+        services.AddSingleton<LicenceIssuer>();
+        services.AddSingleton<CaseJournal>();
+        services.AddSingleton<PipelineServices>();
+        services.AddHttpClient(WebhookActivities.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
+        services.AddSupervision();
+        services.AddApprovalsIdentity();
+        services.AddOpenApi();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.AddOptions<DurableTaskOptions>().BindConfiguration("DurableTask");
+        services.AddDurableTask(r => r
+            .AddOrchestrator<LicenceApproval>()
+            .AddOrchestrator<DepartmentReview>()
+            .AddActivity<CaseActivities.BeginCase>()
+            .AddActivity<CaseActivities.AcceptCase>()
+            .AddActivity<CaseActivities.RefuseCase>()
+            .AddActivity<CaseActivities.WithdrawCase>()
+            .AddActivity<CaseActivities.DecideCase>()
+            .AddActivity<CaseActivities.CheckCaseClock>()
+            .AddActivity<ReviewActivities.OpenTask>()
+            .AddActivity<ReviewActivities.RecordDecision>()
+            .AddActivity<ReviewActivities.CancelTask>()
+            .AddActivity<ReviewActivities.RaiseStepAlert>()
+            .AddActivity<ReviewActivities.PauseStep>()
+            .AddActivity<ReviewActivities.ResumeStep>()
+            .AddActivity<IssuanceActivities.IssueLicence>()
+            .AddActivity<IssuanceActivities.PublishDecision>()
+            .AddActivity<WebhookActivities.NotifyDepartment>()
+            .AddActivity<WebhookActivities.RecordWebhookFailure>());
+        return builder;
+    }
 
     public static WebApplication MapApprovalsApi(this WebApplication app)
     {
-        app.MapGet("/", () => "Approvals");
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapOpenApi();
+        app.MapCatalogueApi();
+        app.MapApplicationsApi();
+        app.MapMaterialsApi();
+        app.MapLicencesApi();
+        app.MapDepartmentsApi();
+        app.MapSupervisionApi();
         return app;
     }
 }

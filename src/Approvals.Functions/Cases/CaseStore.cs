@@ -1,0 +1,84 @@
+using Approvals.Functions.Storage;
+using Azure.Data.Tables;
+
+namespace Approvals.Functions.Cases;
+
+/// <summary>Everything stored about one case, read in one partition query.</summary>
+internal sealed record CaseSnapshot(CaseRow Case, IReadOnlyList<DepartmentRow> Departments, IReadOnlyList<MaterialRow> Materials)
+{
+    public DepartmentRow? Department(string departmentId) =>
+        Departments.FirstOrDefault(d => string.Equals(d.DepartmentId, departmentId, StringComparison.Ordinal));
+
+    /// <summary>The latest version of each material.</summary>
+    public IReadOnlyList<MaterialRow> LatestMaterials() =>
+        Materials.GroupBy(m => m.MaterialId, StringComparer.Ordinal).Select(g => g.MaxBy(m => m.Version)!).ToList();
+}
+
+/// <summary>Reads and writes the rows of a case partition (see <see cref="CaseRow"/>).</summary>
+internal sealed class CaseStore(PipelineStorage storage)
+{
+    public PipelineStorage Storage => storage;
+
+    public TableClient Table => storage.Cases;
+
+    public async Task<CaseSnapshot?> LoadAsync(string caseId, CancellationToken cancellationToken)
+    {
+        if (!IsValidCaseId(caseId))
+        {
+            return null;
+        }
+
+        await storage.EnsureCreatedAsync(cancellationToken);
+        // Webhook answer rows ("hook|…") sort between the department and material rows and are not part of the view.
+        var filter = $"PartitionKey eq {TableKeys.Literal(caseId)} and (RowKey lt 'hook|' or RowKey ge 'mat|')";
+        CaseRow? row = null;
+        var departments = new List<DepartmentRow>();
+        var materials = new List<MaterialRow>();
+        await foreach (var e in storage.Cases.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            if (e.RowKey == CaseRow.Key)
+            {
+                row = EntityMapper.To<CaseRow>(e);
+            }
+            else if (e.RowKey.StartsWith("dept|", StringComparison.Ordinal))
+            {
+                departments.Add(EntityMapper.To<DepartmentRow>(e));
+            }
+            else if (e.RowKey.StartsWith(MaterialRow.Prefix, StringComparison.Ordinal))
+            {
+                materials.Add(EntityMapper.To<MaterialRow>(e));
+            }
+        }
+
+        return row is null ? null : new CaseSnapshot(row, departments, materials);
+    }
+
+    public async Task<CaseRow?> GetCaseAsync(string caseId, CancellationToken cancellationToken)
+    {
+        if (!IsValidCaseId(caseId))
+        {
+            return null;
+        }
+
+        await storage.EnsureCreatedAsync(cancellationToken);
+        var found = await storage.Cases.GetEntityIfExistsAsync<CaseRow>(caseId, CaseRow.Key, cancellationToken: cancellationToken);
+        return found.HasValue ? found.Value : null;
+    }
+
+    public async Task<DepartmentRow?> GetDepartmentAsync(string caseId, string departmentId, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync(cancellationToken);
+        var found = await storage.Cases.GetEntityIfExistsAsync<DepartmentRow>(caseId, DepartmentRow.KeyFor(departmentId), cancellationToken: cancellationToken);
+        return found.HasValue ? found.Value : null;
+    }
+
+    public Task<CaseRow?> UpdateCaseAsync(string caseId, Func<CaseRow, bool> mutate, CancellationToken cancellationToken) =>
+        storage.Cases.UpdateAsync(caseId, CaseRow.Key, mutate, cancellationToken);
+
+    public Task<DepartmentRow?> UpdateDepartmentAsync(string caseId, string departmentId, Func<DepartmentRow, bool> mutate, CancellationToken cancellationToken) =>
+        storage.Cases.UpdateAsync(caseId, DepartmentRow.KeyFor(departmentId), mutate, cancellationToken);
+
+    /// <summary>Case ids are 32 lowercase hex digits (GUID "N"); anything else cannot name a case.</summary>
+    public static bool IsValidCaseId(string caseId) =>
+        caseId.Length == 32 && caseId.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');
+}

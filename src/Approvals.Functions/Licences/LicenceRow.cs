@@ -1,0 +1,35 @@
+using Azure;
+using Azure.Data.Tables;
+
+namespace Approvals.Functions.Licences;
+
+/// <summary>
+/// An issued e-licence. Stored twice with the same content: in the case partition (row <c>licence</c>, the
+/// idempotency anchor of issuance: one licence per case, whoever runs the activity) and in the licence table
+/// (partition = licence number) for public verification.
+/// </summary>
+internal sealed class LicenceRow : ITableEntity
+{
+    public const string CaseRowKey = "licence";
+
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public string LicenceNumber { get; set; } = "";
+    public string CaseId { get; set; } = "";
+    public string CaseNumber { get; set; } = "";
+    public string LicenceTypeId { get; set; } = "";
+    public string LicenceTypeName { get; set; } = "";
+    public string HolderName { get; set; } = "";
+    public string HolderIdMasked { get; set; } = "";
+    public DateTimeOffset IssuedAt { get; set; }
+    public string ValidFrom { get; set; } = "";
+    public string ValidUntil { get; set; } = "";
+    /// <summary>The signed licence (compact JWS, ES256).</summary>
+    public string Jws { get; set; } = "";
+    public string KeyId { get; set; } = "";
+    public string? PdfBlob { get; set; }
+    public string Status { get; set; } = "Valid";
+}

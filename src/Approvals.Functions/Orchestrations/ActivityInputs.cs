@@ -1,0 +1,30 @@
+using Approvals.Functions.Cases;
+using Approvals.Licensing.Clock;
+
+namespace Approvals.Functions.Orchestrations;
+
+internal sealed record OpenTaskInput(CaseInput Case, string DepartmentId, string TaskId, string InstanceId, DateTimeOffset At, IReadOnlyList<ClockEventDto> Clock, bool IsServiceCentre);
+
+internal sealed record CancelTaskInput(CaseInput Case, string DepartmentId, string TaskId, string Status = StepStatus.Cancelled);
+
+internal sealed record RecordDecisionInput(CaseInput Case, string DepartmentId, DecisionEvent Decision, IReadOnlyList<ClockEventDto> Clock, bool IsServiceCentre);
+
+internal sealed record PauseInput(CaseInput Case, string DepartmentId, DecisionEvent Request, IReadOnlyList<ClockEventDto> Clock, bool IsServiceCentre);
+
+internal sealed record ResumeInput(CaseInput Case, string DepartmentId, string PreviousTaskId, string TaskId, IReadOnlyList<ClockEventDto> Clock);
+
+internal sealed record StepAlertInput(CaseInput Case, string DepartmentId, AlertLevel Level, ClockSnapshot Clock, DateTimeOffset At);
+
+internal sealed record NotifyInput(CaseInput Case, string DepartmentId, string TaskId);
+
+internal sealed record WebhookFailureInput(CaseInput Case, string DepartmentId, string TaskId, string Error);
+
+internal sealed record AcceptInput(CaseInput Case, DateTimeOffset At, bool Deemed);
+
+internal sealed record RefuseInput(CaseInput Case, IReadOnlyList<ReasonDto> Reasons);
+
+internal sealed record WithdrawInput(CaseInput Case, WithdrawEvent Withdrawal);
+
+internal sealed record DecideInput(CaseInput Case, bool Approved, IReadOnlyList<ReasonDto> Reasons);
+
+internal sealed record PublishInput(CaseInput Case, bool Approved, string? LicenceNumber);

@@ -1,0 +1,186 @@
+using Approvals.Durable;
+using Approvals.Functions.Cases;
+using Approvals.Functions.Storage;
+using Approvals.Functions.Supervision;
+using Approvals.Licensing.Clock;
+
+namespace Approvals.Functions.Orchestrations;
+
+/// <summary>Activities of the case as a whole: submission record, acceptance, the case clock, decision, withdrawal.</summary>
+internal static partial class CaseActivities
+{
+    /// <summary>The case is received: the timeline starts and statistics count it.</summary>
+    internal sealed class BeginCase(PipelineServices s) : TaskActivity<CaseInput, bool>
+    {
+        public override async Task<bool> RunAsync(TaskActivityContext context, CaseInput input)
+        {
+            var ct = context.CancellationToken;
+            var (type, _) = s.Pinned(input);
+            var row = await s.Cases.GetCaseAsync(input.CaseId, ct);
+            await s.Journal.AppendAsync(input, context.IdempotencyKey, input.SubmittedAt, "Submitted", "applicant:" + row?.ApplicantSubject, null,
+                new Dictionary<string, string?> { ["licenceTypeId"] = type.Id, ["licenceTypeVersion"] = type.Version, ["calendarVersion"] = input.CalendarVersion },
+                null, ct);
+            await s.Journal.Recorder.RecordReceivedAsync(new CaseReceived(input.CaseId, input.CaseNumber, type.Id, type.Departments.Select(d => d.DepartmentId).ToList(), input.SubmittedAt), ct);
+            return true;
+        }
+    }
+
+    /// <summary>Accepted (受理), by the service centre, automatically or deemed (Art. 32). Returns the first case-alert instant.</summary>
+    internal sealed class AcceptCase(PipelineServices s) : TaskActivity<AcceptInput, DateTimeOffset?>
+    {
+        public override async Task<DateTimeOffset?> RunAsync(TaskActivityContext context, AcceptInput input)
+        {
+            var ct = context.CancellationToken;
+            var (type, calendar) = s.Pinned(input.Case);
+            var row = await s.Cases.UpdateCaseAsync(input.Case.CaseId, r =>
+            {
+                var events = StoredJson.Read<List<ClockEventDto>>(r.ClockJson) ?? [];
+                if (events.Any(e => e.Kind == nameof(Accepted)))
+                {
+                    return false;
+                }
+
+                events.Add(ClockEventDto.Accepted(input.At));
+                r.ClockJson = StoredJson.Write(events);
+                r.AcceptedAt = input.At;
+                r.DeemedAccepted = input.Deemed;
+                r.PausedByJson = "[]";
+                if (!CaseStatus.IsFinal(r.Status))
+                {
+                    r.Status = CaseStatus.Accepted;
+                }
+
+                return true;
+            }, ct);
+            var stored = StoredJson.Read<List<ClockEventDto>>(row?.ClockJson) ?? [ClockEventDto.Accepted(input.At)];
+            var state = CaseClocks.Evaluate(stored, calendar, CaseClocks.CaseRules(type), input.At);
+            await s.Journal.AppendAsync(input.Case, context.IdempotencyKey, input.At, input.Deemed ? "DeemedAccepted" : "Accepted",
+                input.Deemed ? "system" : type.ServiceCentre.DepartmentId, type.ServiceCentre.DepartmentId,
+                new Dictionary<string, string?> { ["mode"] = input.Deemed ? "deemed" : type.ServiceCentre.Mode.ToString() }, ClockSnapshot.From(state), ct);
+            return CaseClocks.NextAlertAt(state, input.At);
+        }
+    }
+
+    /// <summary>Refused acceptance (不予受理) with reasons: the case ends.</summary>
+    internal sealed class RefuseCase(PipelineServices s) : TaskActivity<RefuseInput, bool>
+    {
+        public override async Task<bool> RunAsync(TaskActivityContext context, RefuseInput input)
+        {
+            var ct = context.CancellationToken;
+            var now = s.Time.GetUtcNow();
+            await s.Cases.UpdateCaseAsync(input.Case.CaseId, r =>
+            {
+                if (r.Status == CaseStatus.NotAccepted)
+                {
+                    return false;
+                }
+
+                r.Status = CaseStatus.NotAccepted;
+                r.DecidedAt = now;
+                r.ReasonsJson = StoredJson.Write(input.Reasons);
+                return true;
+            }, ct);
+            var (type, _) = s.Pinned(input.Case);
+            await s.Journal.AppendAsync(input.Case, context.IdempotencyKey, now, "NotAccepted", type.ServiceCentre.DepartmentId, type.ServiceCentre.DepartmentId,
+                new Dictionary<string, string?> { ["reasons"] = string.Join("；", input.Reasons.Select(r => r.Reason)) }, null, ct);
+            await s.Journal.Recorder.RecordDecidedAsync(new StepDecided(input.Case.CaseId, input.Case.CaseNumber, type.Id, null, CaseStatus.NotAccepted, now, 0, true), ct);
+            await s.Journal.Recorder.CloseAlertsAsync(input.Case.CaseId, null, now, ct);
+            return true;
+        }
+    }
+
+    /// <summary>The applicant withdrew: the case ends; open tasks were cancelled by the steps.</summary>
+    internal sealed class WithdrawCase(PipelineServices s) : TaskActivity<WithdrawInput, bool>
+    {
+        public override async Task<bool> RunAsync(TaskActivityContext context, WithdrawInput input)
+        {
+            var ct = context.CancellationToken;
+            await s.Cases.UpdateCaseAsync(input.Case.CaseId, r =>
+            {
+                if (r.Status == CaseStatus.Withdrawn)
+                {
+                    return false;
+                }
+
+                r.Status = CaseStatus.Withdrawn;
+                r.WithdrawnAt = input.Withdrawal.At;
+                r.DecidedAt = input.Withdrawal.At;
+                return true;
+            }, ct);
+            await s.Journal.AppendAsync(input.Case, context.IdempotencyKey, input.Withdrawal.At, "Withdrawn", input.Withdrawal.By, null, null, null, ct);
+            await s.Journal.Recorder.CloseAlertsAsync(input.Case.CaseId, null, input.Withdrawal.At, ct);
+            return true;
+        }
+    }
+
+    /// <summary>The join's outcome: approved, or rejected with every department's reasons.</summary>
+    internal sealed class DecideCase(PipelineServices s) : TaskActivity<DecideInput, bool>
+    {
+        public override async Task<bool> RunAsync(TaskActivityContext context, DecideInput input)
+        {
+            var ct = context.CancellationToken;
+            var (type, calendar) = s.Pinned(input.Case);
+            var now = s.Time.GetUtcNow();
+            var status = input.Approved ? CaseStatus.Approved : CaseStatus.Rejected;
+            var row = await s.Cases.UpdateCaseAsync(input.Case.CaseId, r =>
+            {
+                if (r.DecidedAt is not null)
+                {
+                    return false;
+                }
+
+                var events = StoredJson.Read<List<ClockEventDto>>(r.ClockJson) ?? [];
+                events.Add(ClockEventDto.Decided(now));
+                r.ClockJson = StoredJson.Write(events);
+                r.Status = status;
+                r.DecidedAt = now;
+                r.ReasonsJson = StoredJson.Write(input.Reasons);
+                return true;
+            }, ct);
+            var decidedAt = row?.DecidedAt ?? now;
+            var state = CaseClocks.Evaluate(StoredJson.Read<List<ClockEventDto>>(row?.ClockJson) ?? [], calendar, CaseClocks.CaseRules(type), decidedAt);
+            await s.Journal.AppendAsync(input.Case, context.IdempotencyKey, decidedAt, status, "system", null,
+                new Dictionary<string, string?> { ["reasons"] = string.Join("；", input.Reasons.Select(r => $"{r.DepartmentId}: {r.Reason}")) }, ClockSnapshot.From(state), ct);
+            await s.Journal.Recorder.RecordDecidedAsync(new StepDecided(input.Case.CaseId, input.Case.CaseNumber, type.Id, null, status, decidedAt, state.WorkingDaysUsed, state.DecidedOnTime ?? true), ct);
+            await s.Journal.Recorder.CloseAlertsAsync(input.Case.CaseId, null, decidedAt, ct);
+            return true;
+        }
+    }
+
+    /// <summary>The case clock's alert instant passed: raise the alert if the stored clock (pauses included) agrees; return the next instant.</summary>
+    internal sealed class CheckCaseClock(PipelineServices s) : TaskActivity<CaseInput, DateTimeOffset?>
+    {
+        public override async Task<DateTimeOffset?> RunAsync(TaskActivityContext context, CaseInput input)
+        {
+            var ct = context.CancellationToken;
+            var (type, calendar) = s.Pinned(input);
+            var now = s.Time.GetUtcNow();
+            var row = await s.Cases.GetCaseAsync(input.CaseId, ct);
+            if (row is null)
+            {
+                return null;
+            }
+
+            var state = CaseClocks.Evaluate(StoredJson.Read<List<ClockEventDto>>(row.ClockJson) ?? [], calendar, CaseClocks.CaseRules(type), now);
+            if ((int)state.Alert > row.AlertLevel)
+            {
+                await s.Journal.Recorder.RaiseAlertAsync(new AlertRaised(input.CaseId, input.CaseNumber, type.Id, null, state.Alert, now, state.DueDate), ct);
+                await s.Cases.UpdateCaseAsync(input.CaseId, r =>
+                {
+                    if (r.AlertLevel >= (int)state.Alert)
+                    {
+                        return false;
+                    }
+
+                    r.AlertLevel = (int)state.Alert;
+                    return true;
+                }, ct);
+                await s.Journal.AppendAsync(input, context.IdempotencyKey, now, "AlertRaised", "system", null,
+                    new Dictionary<string, string?> { ["level"] = state.Alert.ToString() }, ClockSnapshot.From(state), ct);
+            }
+
+            // While paused there is no instant: look again in a day (a resume never makes alerts come sooner).
+            return CaseClocks.NextAlertAt(state, now) ?? (state.Status == ClockStatus.Paused ? now.AddDays(1) : null);
+        }
+    }
+}

@@ -1,0 +1,107 @@
+using Approvals.Durable;
+using Approvals.Functions.Cases;
+using Approvals.Licensing.Clock;
+
+namespace Approvals.Functions.Orchestrations;
+
+/// <summary>
+/// One department's review step: open the task (inbox + optional signed webhook), then wait for the decision raced
+/// against the step clock's alert instants — 预警, 黄牌, 红牌 are raised as alerts while the step keeps waiting.
+/// A supplement request pauses the step clock until the applicant uploads every requested material, then the clock
+/// resumes under a new task id. A <c>Cancel</c> event (withdrawal) closes the task.
+/// </summary>
+internal sealed class DepartmentReview(CaseClocks clocks) : TaskOrchestrator<StepInput, StepOutcome>
+{
+    /// <summary>Outgoing webhooks: 6 attempts over about a minute and a half, then the failure is recorded.</summary>
+    internal static readonly RetryPolicy WebhookRetry = new(6, TimeSpan.FromSeconds(2), 2.0, TimeSpan.FromSeconds(60));
+
+    public override async Task<StepOutcome> RunAsync(TaskOrchestrationContext context, StepInput input)
+    {
+        var type = clocks.Type(input.Case.LicenceTypeId, input.Case.LicenceTypeVersion);
+        var step = type.Departments.First(d => d.DepartmentId == input.DepartmentId);
+        var calendar = clocks.Calendar(type.Jurisdiction, input.Case.CalendarVersion);
+        var rules = ClockRules.ForStep(type, step);
+        var now = () => new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero);
+        var cancel = context.WaitForExternalEvent<WithdrawEvent>(EventNames.Cancel);
+
+        var events = new List<ClockEventDto> { ClockEventDto.Accepted(now()) };
+        var taskId = context.NewGuid().ToString("N");
+        var instanceId = context.InstanceId;
+        await context.CallActivityAsync(nameof(ReviewActivities.OpenTask), new OpenTaskInput(input.Case, input.DepartmentId, taskId, instanceId, now(), events, false));
+        var notified = NotifyAsync(context, input, taskId);
+        var raised = AlertLevel.None;
+        while (true)
+        {
+            var state = CaseClocks.Evaluate(events, calendar, rules, now());
+            if (state.Alert > raised)
+            {
+                raised = state.Alert;
+                await context.CallActivityAsync(nameof(ReviewActivities.RaiseStepAlert), new StepAlertInput(input.Case, input.DepartmentId, raised, ClockSnapshot.From(state), now()));
+            }
+
+            using var cts = new CancellationTokenSource();
+            var decisionTask = context.WaitForExternalEvent<DecisionEvent>(EventNames.Decision, cts.Token);
+            var waits = new List<Task> { decisionTask, cancel };
+            var next = CaseClocks.NextAlertAt(state, now());
+            Task? timer = next is { } at ? context.CreateTimer(at.UtcDateTime, cts.Token) : null;
+            if (timer is not null)
+            {
+                waits.Add(timer);
+            }
+
+            var winner = await Task.WhenAny(waits);
+            cts.Cancel(); // synchronously: CancelAsync would continue off the orchestration thread
+            if (winner == cancel)
+            {
+                await context.CallActivityAsync(nameof(ReviewActivities.CancelTask), new CancelTaskInput(input.Case, input.DepartmentId, taskId));
+                return new StepOutcome(input.DepartmentId, StepStatus.Cancelled, []);
+            }
+
+            if (winner == timer)
+            {
+                continue; // an alert instant passed: re-evaluate and raise it
+            }
+
+            var decision = decisionTask.Result;
+            if (decision.TaskId != taskId)
+            {
+                continue; // a replayed callback for a task this step already left
+            }
+
+            if (decision.Decision is Decisions.Approve or Decisions.Reject)
+            {
+                events.Add(ClockEventDto.Decided(now()));
+                await context.CallActivityAsync(nameof(ReviewActivities.RecordDecision), new RecordDecisionInput(input.Case, input.DepartmentId, decision, events, false));
+                await notified;
+                return new StepOutcome(input.DepartmentId, decision.Decision == Decisions.Approve ? StepStatus.Approved : StepStatus.Rejected, decision.Reasons);
+            }
+
+            // 补正: the step clock stops until the applicant has uploaded everything asked for.
+            events.Add(ClockEventDto.Paused(now(), PauseReason.Supplement, LegalBasis.ReviewSupplement));
+            await context.CallActivityAsync(nameof(ReviewActivities.PauseStep), new PauseInput(input.Case, input.DepartmentId, decision, events, false));
+            if (!await LicenceApproval.WaitForSupplementsAsync(context, decision, cancel))
+            {
+                await context.CallActivityAsync(nameof(ReviewActivities.CancelTask), new CancelTaskInput(input.Case, input.DepartmentId, taskId));
+                return new StepOutcome(input.DepartmentId, StepStatus.Cancelled, []);
+            }
+
+            events.Add(ClockEventDto.Resumed(now()));
+            var previous = taskId;
+            taskId = context.NewGuid().ToString("N");
+            await context.CallActivityAsync(nameof(ReviewActivities.ResumeStep), new ResumeInput(input.Case, input.DepartmentId, previous, taskId, events));
+        }
+    }
+
+    /// <summary>The signed webhook, with durable retries; a final failure is recorded, never fatal to the review.</summary>
+    private static async Task NotifyAsync(TaskOrchestrationContext context, StepInput input, string taskId)
+    {
+        try
+        {
+            await context.CallActivityAsync<bool>(nameof(WebhookActivities.NotifyDepartment), new NotifyInput(input.Case, input.DepartmentId, taskId), TaskOptions.FromRetryPolicy(WebhookRetry));
+        }
+        catch (TaskFailedException e)
+        {
+            await context.CallActivityAsync(nameof(WebhookActivities.RecordWebhookFailure), new WebhookFailureInput(input.Case, input.DepartmentId, taskId, e.FailureDetails.ErrorMessage));
+        }
+    }
+}

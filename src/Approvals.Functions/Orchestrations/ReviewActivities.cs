@@ -1,0 +1,181 @@
+using Approvals.Durable;
+using Approvals.Functions.Cases;
+using Approvals.Functions.Storage;
+using Approvals.Functions.Supervision;
+
+namespace Approvals.Functions.Orchestrations;
+
+/// <summary>Activities of a department step. Each is idempotent: a re-run finds its effect already in place.</summary>
+internal static partial class ReviewActivities
+{
+    /// <summary>Opens a task: the department row (visible to the applicant), the inbox row, the timeline entry.</summary>
+    internal sealed class OpenTask(PipelineServices s) : TaskActivity<OpenTaskInput, bool>
+    {
+        public override async Task<bool> RunAsync(TaskActivityContext context, OpenTaskInput input)
+        {
+            var ct = context.CancellationToken;
+            var (type, _) = s.Pinned(input.Case);
+            var (name, role, rules) = s.Step(type, input.DepartmentId);
+            var (state, due) = s.Evaluate(input.Case, input.DepartmentId, input.Clock, input.At);
+            var fresh = new DepartmentRow
+            {
+                PartitionKey = input.Case.CaseId,
+                RowKey = DepartmentRow.KeyFor(input.DepartmentId),
+                DepartmentId = input.DepartmentId,
+                Name = name,
+                Role = role,
+                InstanceId = input.InstanceId,
+                TaskId = input.TaskId,
+                Status = StepStatus.Pending,
+                ReceivedAt = input.At,
+                LimitWorkingDays = rules.LimitWorkingDays,
+                FollowUpWorkingDays = rules.FollowUpWorkingDays,
+                ClockJson = StoredJson.Write(input.Clock),
+            };
+            if (!await s.Cases.Table.TryAddAsync(fresh, ct))
+            {
+                // Re-opened (service centre after a supplement): replace the task unless this very task is already there.
+                await s.Cases.UpdateDepartmentAsync(input.Case.CaseId, input.DepartmentId, r =>
+                {
+                    if (r.TaskId == input.TaskId || r.ReceivedAt > input.At)
+                    {
+                        return false;
+                    }
+
+                    r.TaskId = input.TaskId;
+                    r.Status = StepStatus.Pending;
+                    r.ReceivedAt = input.At;
+                    r.ClockJson = fresh.ClockJson;
+                    r.RequiredMaterialsJson = "[]";
+                    r.SupplementRequestId = null;
+                    return true;
+                }, ct);
+            }
+
+            await s.Inbox.UpsertAsync(input.DepartmentId, input.Case.CaseId, input.Case.CaseNumber, type.Id, type.Name,
+                input.IsServiceCentre ? "acceptance" : "review", input.TaskId, StepStatus.Pending, due, input.At, ct);
+            var resumed = input.IsServiceCentre && input.Clock.Count > 0 && input.Clock[^1].Kind == nameof(Licensing.Clock.Resumed);
+            await s.Cases.UpdateCaseAsync(input.Case.CaseId, r =>
+            {
+                if (input.IsServiceCentre)
+                {
+                    // The acceptance step's events are the case clock until acceptance.
+                    r.ClockJson = StoredJson.Write(input.Clock);
+                    r.PausedByJson = "[]";
+                    if (r.Status == CaseStatus.AwaitingSupplement)
+                    {
+                        r.Status = CaseStatus.Submitted;
+                    }
+
+                    return true;
+                }
+
+                if (r.Status is not (CaseStatus.Submitted or CaseStatus.Accepted))
+                {
+                    return false;
+                }
+
+                r.Status = CaseStatus.InReview;
+                return true;
+            }, ct);
+            var snapshot = ClockSnapshot.From(state);
+            if (resumed)
+            {
+                await s.Journal.AppendAsync(input.Case, context.IdempotencyKey + ":resumed", input.At, "ClockResumed", "system", input.DepartmentId, null, snapshot, ct);
+            }
+
+            await s.Journal.AppendAsync(input.Case, context.IdempotencyKey, input.At, "DepartmentNotified", "system", input.DepartmentId,
+                new Dictionary<string, string?> { ["taskId"] = input.TaskId, ["channel"] = "inbox" }, snapshot, ct);
+            return true;
+        }
+    }
+
+    /// <summary>Records a final decision of a step (approve/reject, or accept/not-accept at the service centre).</summary>
+    internal sealed class RecordDecision(PipelineServices s) : TaskActivity<RecordDecisionInput, bool>
+    {
+        public override async Task<bool> RunAsync(TaskActivityContext context, RecordDecisionInput input)
+        {
+            var ct = context.CancellationToken;
+            var d = input.Decision;
+            var status = d.Decision switch
+            {
+                Decisions.Approve => StepStatus.Approved,
+                Decisions.Reject => StepStatus.Rejected,
+                Decisions.Accept => StepStatus.Accepted,
+                _ => StepStatus.NotAccepted,
+            };
+            var at = input.Clock[^1].At;
+            var (state, _) = s.Evaluate(input.Case, input.DepartmentId, input.Clock, at);
+            await s.Cases.UpdateDepartmentAsync(input.Case.CaseId, input.DepartmentId, r =>
+            {
+                if (r.TaskId != d.TaskId)
+                {
+                    return false;
+                }
+
+                r.Status = status;
+                r.Decision = d.Decision;
+                r.ReasonsJson = StoredJson.Write(d.Reasons);
+                r.Officer = d.Officer;
+                r.Comment = d.Comment;
+                r.DecidedAt ??= d.ReceivedAt;
+                r.ClockJson = StoredJson.Write(input.Clock);
+                return true;
+            }, ct);
+            await s.Inbox.SetStatusAsync(input.DepartmentId, input.Case.CaseId, d.TaskId, status, ct);
+            var (type, _) = s.Pinned(input.Case);
+            await s.Journal.AppendAsync(input.Case, context.IdempotencyKey, d.ReceivedAt, "DepartmentDecided", PipelineServices.Actor(d), input.DepartmentId,
+                new Dictionary<string, string?> { ["decision"] = d.Decision, ["reasons"] = string.Join("；", d.Reasons), ["taskId"] = d.TaskId, ["comment"] = d.Comment },
+                ClockSnapshot.From(state), ct);
+            await s.Journal.Recorder.RecordDecidedAsync(new StepDecided(input.Case.CaseId, input.Case.CaseNumber, type.Id, input.DepartmentId, status,
+                d.ReceivedAt, state.WorkingDaysUsed, state.DecidedOnTime ?? true), ct);
+            await s.Journal.Recorder.CloseAlertsAsync(input.Case.CaseId, input.DepartmentId, d.ReceivedAt, ct);
+            return true;
+        }
+    }
+
+    /// <summary>Closes a task that will not be decided (withdrawal, deemed acceptance).</summary>
+    internal sealed class CancelTask(PipelineServices s) : TaskActivity<CancelTaskInput, bool>
+    {
+        public override async Task<bool> RunAsync(TaskActivityContext context, CancelTaskInput input)
+        {
+            var ct = context.CancellationToken;
+            await s.Cases.UpdateDepartmentAsync(input.Case.CaseId, input.DepartmentId, r =>
+            {
+                if (r.TaskId != input.TaskId || r.Status is StepStatus.Approved or StepStatus.Rejected or StepStatus.Cancelled or StepStatus.DeemedAccepted)
+                {
+                    return false;
+                }
+
+                r.Status = input.Status;
+                return true;
+            }, ct);
+            await s.Inbox.SetStatusAsync(input.DepartmentId, input.Case.CaseId, input.TaskId, input.Status, ct);
+            await s.Journal.Recorder.CloseAlertsAsync(input.Case.CaseId, input.DepartmentId, s.Time.GetUtcNow(), ct);
+            return true;
+        }
+    }
+
+    /// <summary>Raises a step alert (预警 / 黄牌 / 红牌) with the supervisors and on the step row.</summary>
+    internal sealed class RaiseStepAlert(PipelineServices s) : TaskActivity<StepAlertInput, bool>
+    {
+        public override async Task<bool> RunAsync(TaskActivityContext context, StepAlertInput input)
+        {
+            var ct = context.CancellationToken;
+            await s.Journal.Recorder.RaiseAlertAsync(new AlertRaised(input.Case.CaseId, input.Case.CaseNumber, input.Case.LicenceTypeId, input.DepartmentId, input.Level, input.At, input.Clock.DueDate), ct);
+            await s.Cases.UpdateDepartmentAsync(input.Case.CaseId, input.DepartmentId, r =>
+            {
+                if (r.AlertLevel >= (int)input.Level)
+                {
+                    return false;
+                }
+
+                r.AlertLevel = (int)input.Level;
+                return true;
+            }, ct);
+            await s.Journal.AppendAsync(input.Case, context.IdempotencyKey, input.At, "AlertRaised", "system", input.DepartmentId,
+                new Dictionary<string, string?> { ["level"] = input.Level.ToString() }, input.Clock, ct);
+            return true;
+        }
+    }
+}
