@@ -47,6 +47,7 @@ internal sealed record ClockView(
         s.Status == ClockStatus.Paused, s.PausedFor?.ToString(), s.PauseLegalBasis, pausedBy ?? [], s.Alert.ToString(), s.DeemedAcceptedAt);
 }
 
+/// <summary>One step; <c>AlertRaised</c> is the highest alert the orchestration raised for it (电子监察).</summary>
 internal sealed record StepView(
     string Id,
     string Name,
@@ -59,7 +60,9 @@ internal sealed record StepView(
     string? Officer,
     DateTimeOffset? ReceivedAt,
     ClockView? Clock,
-    SupplementView? Supplement);
+    SupplementView? Supplement,
+    string AlertRaised,
+    string? WebhookFailure);
 
 internal sealed record SupplementView(string DepartmentId, IReadOnlyList<string> RequiredMaterials, IReadOnlyList<string> ProvidedMaterials, DateTimeOffset? RequestedAt);
 
@@ -88,7 +91,7 @@ internal static class CaseViews
 
         var steps = type.Departments.Select(d => snapshot.Department(d.DepartmentId) is { } r
                 ? Step(r, calendar, ClockRules.ForStep(type, d), now, d.Role.ToString())
-                : new StepView(d.DepartmentId, d.Name, d.Role.ToString(), StepStatus.NotStarted, null, null, [], null, null, null, null, null))
+                : new StepView(d.DepartmentId, d.Name, d.Role.ToString(), StepStatus.NotStarted, null, null, [], null, null, null, null, null, nameof(AlertLevel.None), null))
             .ToList();
         var supplements = steps.Select(s => s.Supplement).Concat([acceptance?.Supplement]).OfType<SupplementView>().ToList();
         var materials = snapshot.LatestMaterials()
@@ -114,6 +117,7 @@ internal static class CaseViews
             ? new SupplementView(r.DepartmentId, required, Storage.StoredJson.Read<List<string>>(r.ProvidedMaterialsJson) ?? [], r.SupplementRequestedAt)
             : null;
         return new StepView(r.DepartmentId, r.Name, role, r.Status, clock?.DueDate, r.Decision,
-            Storage.StoredJson.Read<List<string>>(r.ReasonsJson) ?? [], r.DecidedAt, r.Officer, r.ReceivedAt, clock, supplement);
+            Storage.StoredJson.Read<List<string>>(r.ReasonsJson) ?? [], r.DecidedAt, r.Officer, r.ReceivedAt, clock, supplement,
+            ((AlertLevel)r.AlertLevel).ToString(), r.WebhookFailure);
     }
 }
