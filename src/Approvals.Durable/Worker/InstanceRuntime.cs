@@ -23,6 +23,9 @@ internal sealed class InstanceRuntime(string instanceId)
 
     public bool Busy { get; set; }
 
+    /// <summary>Removed from the cache; whoever still holds it must fetch the instance's new runtime.</summary>
+    public bool Evicted { get; set; }
+
     public bool Signalled { get; set; }
 
     public bool InboxChanged { get; set; } = true;
