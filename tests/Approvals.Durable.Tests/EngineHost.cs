@@ -49,11 +49,13 @@ internal sealed class EngineHost : IAsyncDisposable
         });
         var host = builder.Build();
         await host.StartAsync();
-        var status = host.Services.GetRequiredService<DurableTaskWorkerStatus>();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (status.OwnedPartitions.Count < 4 && !cts.IsCancellationRequested && (configure is null || status.PartitionCount == 0 || status.OwnedPartitions.Count < status.PartitionCount))
+        var probe = new DurableTaskOptions { PartitionCount = 4 };
+        configure?.Invoke(probe);
+        if (probe.WorkerEnabled)
         {
-            await Task.Delay(20, cts.Token);
+            // Ready when this host owns every partition (it is alone on its hub).
+            var status = host.Services.GetRequiredService<DurableTaskWorkerStatus>();
+            await Wait.UntilAsync(() => Task.FromResult(status.OwnedPartitions.Count == probe.PartitionCount), TimeSpan.FromSeconds(30), "host owns its partitions");
         }
 
         return new EngineHost(host, hubName);

@@ -154,8 +154,9 @@ internal sealed partial class AzureStorageDurableTaskClient(EngineContext engine
     {
         ValidateInstanceId(instanceId);
         await engine.Hub.EnsureCreatedAsync(ct);
-        await Store.SendAsync(instanceId, new WorkMessage { Kind = kind, MessageId = MessageIds.New(engine.Time.GetUtcNow()), Name = name, Data = data }, ct);
-        await engine.SignalAsync(instanceId, ct);
+        var message = new WorkMessage { Kind = kind, MessageId = MessageIds.New(engine.Time.GetUtcNow()), Name = name, Data = data };
+        await Store.SendAsync(instanceId, message, ct);
+        await engine.SignalAsync(instanceId, ct, message);
     }
 
     private static void ValidateInstanceId(string instanceId)

@@ -53,6 +53,9 @@ internal sealed class InstanceState
 
     public ETag ETag { get; set; }
 
+    /// <summary>Where a large input already lives: the input never changes within an execution, so it is uploaded once.</summary>
+    public string? InputBlob { get; set; }
+
     public bool IsTerminal => Status is OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated or OrchestrationRuntimeStatus.Canceled;
 
     public OrchestrationMetadata ToMetadata(bool withPayloads) => new(Name, InstanceId)
@@ -87,9 +90,17 @@ internal sealed class InstanceState
         if (NextTimerAt is not null) e["NextTimer"] = NextTimerAt;
         if (StartAt is not null) e["StartAt"] = StartAt;
         var prefix = $"{Keys.Escape(InstanceId)}/s/{ExecutionId}-";
-        await PayloadCodec.WriteAsync(e, "Input", Input, payloads, () => prefix + "input", 64 * 1024, ct);
+        if (InputBlob is not null)
+        {
+            e["Input_blob"] = InputBlob;
+        }
+        else
+        {
+            InputBlob = await PayloadCodec.WriteAsync(e, "Input", Input, payloads, () => prefix + "input", 64 * 1024, ct);
+        }
+
         await PayloadCodec.WriteAsync(e, "Output", Output, payloads, () => prefix + "output", 64 * 1024, ct);
-        await PayloadCodec.WriteAsync(e, "Custom", CustomStatus, payloads, () => prefix + "custom-" + Guid.NewGuid().ToString("N"), 64 * 1024, ct);
+        await PayloadCodec.WriteAsync(e, "Custom", CustomStatus, payloads, () => prefix + "custom", 64 * 1024, ct);
         e.ETag = ETag;
         return e;
     }
@@ -117,6 +128,7 @@ internal sealed class InstanceState
             Output = withPayloads ? await PayloadCodec.ReadAsync(e, "Output", payloads, ct) : null,
             CustomStatus = await PayloadCodec.ReadAsync(e, "Custom", payloads, ct),
             ETag = e.ETag,
+            InputBlob = e.GetString("Input_blob"),
         };
     }
 }

@@ -15,17 +15,17 @@ internal static class PayloadCodec
     private const int MaxStringChars = 32 * 1024 - 16;
     private const int ChunkBytes = 64 * 1024;
 
-    public static async Task WriteAsync(TableEntity entity, string property, string? value, BlobContainerClient container, Func<string> blobName, int maxInlineBytes, CancellationToken ct)
+    public static async Task<string?> WriteAsync(TableEntity entity, string property, string? value, BlobContainerClient container, Func<string> blobName, int maxInlineBytes, CancellationToken ct)
     {
         if (value is null)
         {
-            return;
+            return null;
         }
 
         if (value.Length <= MaxStringChars)
         {
             entity[property] = value;
-            return;
+            return null;
         }
 
         var bytes = Encoding.UTF8.GetBytes(value);
@@ -38,13 +38,14 @@ internal static class PayloadCodec
             }
 
             entity[$"{property}_n"] = count;
-            return;
+            return null;
         }
 
         // Written before the table row that references it: a crash in between leaves an orphan blob (removed by purge), never a dangling reference.
         var name = blobName();
         await container.GetBlobClient(name).UploadAsync(new BinaryData(bytes), overwrite: true, ct);
         entity[$"{property}_blob"] = name;
+        return name;
     }
 
     public static async Task<string?> ReadAsync(TableEntity entity, string property, BlobContainerClient container, CancellationToken ct)

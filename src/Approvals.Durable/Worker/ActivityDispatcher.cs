@@ -90,6 +90,9 @@ internal sealed partial class ActivityDispatcher(EngineContext engine)
 
         await _slots.WaitAsync(ShutdownToken);
         var started = Stopwatch.GetTimestamp();
+        using var span = EngineMetrics.Tracing.StartActivity($"activity {name}");
+        span?.SetTag("durable.instance_id", instanceId);
+        span?.SetTag("durable.task_id", taskId);
         try
         {
             await using var scope = engine.Services.CreateAsyncScope();

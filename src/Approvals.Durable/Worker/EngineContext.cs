@@ -47,12 +47,23 @@ internal sealed class EngineContext
     public ConcurrentDictionary<int, PartitionProcessor> LocalPartitions { get; } = new();
 
     /// <summary>Wakes the owner of <paramref name="instanceId"/> after something was written to its inbox.</summary>
-    public async Task SignalAsync(string instanceId, CancellationToken ct)
+    /// <param name="instanceId">The instance.</param>
+    /// <param name="ct">Cancellation.</param>
+    /// <param name="written">The inbox row just written, if exactly one: a local owner then needs no inbox query.</param>
+    public async Task SignalAsync(string instanceId, CancellationToken ct, WorkMessage? written = null)
     {
         var partition = Hub.PartitionOf(instanceId);
         if (LocalPartitions.TryGetValue(partition, out var processor))
         {
-            processor.Signal(instanceId, inboxChanged: true);
+            if (written is not null)
+            {
+                processor.DeliverWritten(instanceId, written);
+            }
+            else
+            {
+                processor.Signal(instanceId, inboxChanged: true);
+            }
+
             return;
         }
 
@@ -76,6 +87,7 @@ internal sealed class EngineContext
 /// <summary>Engine metrics on the <c>Approvals.Durable</c> meter.</summary>
 internal static class EngineMetrics
 {
+    public static readonly System.Diagnostics.ActivitySource Tracing = new("Approvals.Durable");
     public static readonly Meter Meter = new("Approvals.Durable");
     public static readonly Counter<long> Episodes = Meter.CreateCounter<long>("durable.episodes", description: "Orchestration episodes committed");
     public static readonly Counter<long> ActivitiesRun = Meter.CreateCounter<long>("durable.activities", description: "Activity executions");

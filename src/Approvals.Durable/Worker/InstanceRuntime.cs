@@ -18,7 +18,13 @@ internal sealed class InstanceRuntime(string instanceId)
     // Guarded by Gate.
     public List<WorkMessage> Local { get; } = [];
 
+    /// <summary>Inbox rows this process just wrote (already durable): used without re-reading the inbox.</summary>
+    public List<WorkMessage> Written { get; } = [];
+
     public bool Busy { get; set; }
+
+    /// <summary>Removed from the cache; whoever still holds it must fetch the instance's new runtime.</summary>
+    public bool Evicted { get; set; }
 
     public bool Signalled { get; set; }
 

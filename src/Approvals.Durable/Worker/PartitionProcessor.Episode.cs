@@ -14,15 +14,34 @@ internal sealed partial class PartitionProcessor
     private async Task<bool> RunEpisodeAsync(InstanceRuntime rt, bool inboxChanged, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
+        using var span = EngineMetrics.Tracing.StartActivity("orchestration episode");
+        span?.SetTag("durable.instance_id", rt.InstanceId);
+        span?.SetTag("durable.partition", Partition);
         if (!rt.Loaded || rt.State is null)
         {
             await LoadAsync(rt, ct);
             inboxChanged = true;
         }
 
+        List<WorkMessage> written;
+        lock (rt.Gate)
+        {
+            written = [.. rt.Written];
+            rt.Written.Clear();
+        }
+
         if (inboxChanged)
         {
             rt.Inbox = await _engine.Store.GetInboxAsync(rt.InstanceId, ct);
+        }
+
+        // Union by row key: a row written meanwhile may or may not be in the query result.
+        foreach (var m in written)
+        {
+            if (!rt.Inbox.Any(i => i.InboxRowKey == m.InboxRowKey))
+            {
+                rt.Inbox.Add(m);
+            }
         }
 
         var state = rt.State;
@@ -182,6 +201,7 @@ internal sealed partial class PartitionProcessor
             next.ExecutionId = Guid.NewGuid().ToString("N");
             next.Status = OrchestrationRuntimeStatus.Running;
             next.Input = outcome.ContinueAsNewInput;
+            next.InputBlob = null;
             next.Output = null;
             next.Outstanding = 0;
             next.NextTimerAt = null;
@@ -254,5 +274,6 @@ internal sealed partial class PartitionProcessor
         NextTimerAt = s.NextTimerAt,
         StartAt = s.StartAt,
         ETag = s.ETag,
+        InputBlob = s.InputBlob,
     };
 }

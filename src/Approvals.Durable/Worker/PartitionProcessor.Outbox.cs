@@ -137,14 +137,15 @@ internal sealed partial class PartitionProcessor
     private async Task SendEventAsync(InstanceState sender, HistoryRecord sent, CancellationToken ct)
     {
         var target = sent.InstanceId!;
-        await _engine.Store.SendAsync(target, new WorkMessage
+        var message = new WorkMessage
         {
             Kind = MessageKind.Event,
             MessageId = MessageIds.Deterministic(sent.Timestamp, sender.InstanceId, sender.ExecutionId, $"ev{sent.TaskId}"),
             Name = sent.Name,
             Data = sent.Data,
-        }, ct);
-        await _engine.SignalAsync(target, ct);
+        };
+        await _engine.Store.SendAsync(target, message, ct);
+        await _engine.SignalAsync(target, ct, message);
     }
 
     private async Task NotifyParentAsync(InstanceState child, CancellationToken ct)
@@ -160,7 +161,7 @@ internal sealed partial class PartitionProcessor
             OrchestrationRuntimeStatus.Failed => child.Failure ?? new TaskFailureDetails("Unknown", "failed"),
             _ => new TaskFailureDetails("TerminatedException", $"Sub-orchestration '{child.InstanceId}' was {child.Status.ToString().ToLowerInvariant()}."),
         };
-        await _engine.Store.SendAsync(parent, new WorkMessage
+        var message = new WorkMessage
         {
             Kind = MessageKind.SubOrchestrationCompleted,
             MessageId = MessageIds.Deterministic(child.LastUpdatedAt.UtcDateTime, child.InstanceId, child.ExecutionId, "done"),
@@ -168,7 +169,8 @@ internal sealed partial class PartitionProcessor
             ExecutionId = child.ParentExecutionId,
             Data = failure is null ? child.Output : null,
             Failure = failure,
-        }, ct);
-        await _engine.SignalAsync(parent, ct);
+        };
+        await _engine.Store.SendAsync(parent, message, ct);
+        await _engine.SignalAsync(parent, ct, message);
     }
 }

@@ -66,39 +66,56 @@ internal sealed partial class PartitionProcessor
     }
 
     /// <summary>Something for the instance arrived (its inbox changed, or local work is ready).</summary>
-    public void Signal(string instanceId, bool inboxChanged)
+    public void Signal(string instanceId, bool inboxChanged) => Enqueue(instanceId, inboxChanged, null, null);
+
+    /// <summary>An inbox row this process has just written: handed over in memory, saving the inbox query.</summary>
+    public void DeliverWritten(string instanceId, WorkMessage written)
+        => Enqueue(instanceId, false, written with { InboxRowKey = Keys.Inbox(instanceId, written.MessageId) }, null);
+
+    /// <summary>A message produced on this host for the instance (activity result, timer fire).</summary>
+    public void Deliver(string instanceId, WorkMessage message) => Enqueue(instanceId, false, null, message);
+
+    private void Enqueue(string instanceId, bool inboxChanged, WorkMessage? written, WorkMessage? local)
     {
         if (_stop.IsCancellationRequested)
         {
             return;
         }
 
-        var rt = _instances.GetOrAdd(instanceId, id => new InstanceRuntime(id));
-        bool start;
-        lock (rt.Gate)
+        while (true)
         {
-            rt.Signalled = true;
-            rt.InboxChanged |= inboxChanged;
-            start = !rt.Busy;
-            rt.Busy = true;
-        }
+            var rt = _instances.GetOrAdd(instanceId, id => new InstanceRuntime(id));
+            bool start;
+            lock (rt.Gate)
+            {
+                if (rt.Evicted)
+                {
+                    continue; // lost a race with eviction: use the instance's new runtime
+                }
 
-        if (start)
-        {
-            _ = Task.Run(() => DrainAsync(rt));
-        }
-    }
+                if (written is not null)
+                {
+                    rt.Written.Add(written);
+                }
 
-    /// <summary>A message produced on this host for the instance (activity result, timer fire).</summary>
-    public void Deliver(string instanceId, WorkMessage message)
-    {
-        var rt = _instances.GetOrAdd(instanceId, id => new InstanceRuntime(id));
-        lock (rt.Gate)
-        {
-            rt.Local.Add(message);
-        }
+                if (local is not null)
+                {
+                    rt.Local.Add(local);
+                }
 
-        Signal(instanceId, inboxChanged: false);
+                rt.Signalled = true;
+                rt.InboxChanged |= inboxChanged;
+                start = !rt.Busy;
+                rt.Busy = true;
+            }
+
+            if (start)
+            {
+                _ = Task.Run(() => DrainAsync(rt));
+            }
+
+            return;
+        }
     }
 
     private async Task DrainAsync(InstanceRuntime rt)
@@ -190,9 +207,9 @@ internal sealed partial class PartitionProcessor
 
     private void EvictIfNeeded(InstanceRuntime rt)
     {
-        if (rt.State?.IsTerminal == true && !rt.Busy && rt.Local.Count == 0)
+        if (rt.State?.IsTerminal == true)
         {
-            _instances.TryRemove(new KeyValuePair<string, InstanceRuntime>(rt.InstanceId, rt));
+            TryEvict(rt);
             return;
         }
 
@@ -205,13 +222,25 @@ internal sealed partial class PartitionProcessor
         // Drop the least recently used idle instances; they reload (and replay) on their next message.
         foreach (var victim in _instances.Values.Where(r => !r.Busy && r.Local.Count == 0).OrderBy(r => r.LastUsed).Take(_instances.Count - (max * 9 / 10)).ToList())
         {
-            lock (victim.Gate)
+            if (!_engine.Activities.HasInFlight(victim.InstanceId))
             {
-                if (!victim.Busy && victim.Local.Count == 0 && !_engine.Activities.HasInFlight(victim.InstanceId))
-                {
-                    _instances.TryRemove(new KeyValuePair<string, InstanceRuntime>(victim.InstanceId, victim));
-                }
+                TryEvict(victim);
             }
+        }
+    }
+
+    /// <summary>Removes an idle runtime; marked under its lock so no message can land in a removed runtime.</summary>
+    private void TryEvict(InstanceRuntime rt)
+    {
+        lock (rt.Gate)
+        {
+            if (rt.Busy || rt.Local.Count > 0 || rt.Written.Count > 0)
+            {
+                return;
+            }
+
+            rt.Evicted = true;
+            _instances.TryRemove(new KeyValuePair<string, InstanceRuntime>(rt.InstanceId, rt));
         }
     }
 

@@ -39,6 +39,10 @@ public sealed class LicenceCatalogue
     /// <exception cref="CatalogueValidationException">Any file is invalid.</exception>
     public static LicenceCatalogue Load(IEnumerable<(string source, string json)> files) => CatalogueLoader.Load(files);
 
+    /// <summary>Loads a catalogue, checking jurisdictions against <paramref name="calendars"/> instead of the shipped calendars.</summary>
+    /// <exception cref="CatalogueValidationException">Any file is invalid.</exception>
+    public static LicenceCatalogue Load(IEnumerable<(string source, string json)> files, Calendar.CalendarRegistry calendars) => CatalogueLoader.Load(files, calendars);
+
     /// <summary>The latest version of a licence type, or null.</summary>
     public LicenceType? Find(string id) =>
         _versions.TryGetValue(id, out var list) ? list[^1] : null;

@@ -19,7 +19,7 @@ public sealed record ClockRules(
     public static ClockRules ForCase(LicenceType type)
     {
         ArgumentNullException.ThrowIfNull(type);
-        return new ClockRules(type.PromisedLimitWorkingDays, FollowUpWorkingDays: type.FollowUpWorkingDays, DeemedAcceptanceWorkingDays: type.ServiceCentre.LimitWorkingDays);
+        return new ClockRules(type.PromisedLimitWorkingDays, FollowUpWorkingDays: type.FollowUpWorkingDays);
     }
 
     /// <summary>Rules for one department step: the step's own limit and the type's follow-up period.</summary>

@@ -1,0 +1,25 @@
+namespace Approvals.Licensing.Catalogue;
+
+// The JSON shape of catalogue data files (see docs/readme/licensing.md). Everything is nullable so
+// that a missing field becomes a validation error naming the field, not a deserialisation crash.
+
+internal sealed record CatalogueFileDto(
+    string? Kind,
+    string? Version,
+    List<DepartmentDto>? Departments,
+    string? Id,
+    string? Name,
+    string? Code,
+    string? Jurisdiction,
+    int? PromisedLimitWorkingDays,
+    int? LegalLimitWorkingDays,
+    int? FollowUpWorkingDays,
+    ServiceCentreDto? ServiceCentre,
+    List<MaterialDto>? Materials);
+
+/// <summary>A directory entry (department-directory files) or a review step (licence-type files).</summary>
+internal sealed record DepartmentDto(string? Id, string? Name, string? DepartmentId, string? Role, int? LimitWorkingDays);
+
+internal sealed record ServiceCentreDto(string? DepartmentId, string? Mode, int? LimitWorkingDays);
+
+internal sealed record MaterialDto(string? Id, string? Name, bool? Required, List<string>? AllowedContentTypes, long? MaxBytes);
