@@ -86,7 +86,13 @@ internal static class CompactJws
         }
 
         var signingInput = Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]);
-        if (!key.VerifyData(signingInput, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))
+        bool valid;
+        lock (key)
+        {
+            valid = key.VerifyData(signingInput, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        }
+
+        if (!valid)
         {
             return Fail("signature does not match: the licence was altered or signed with another key.");
         }

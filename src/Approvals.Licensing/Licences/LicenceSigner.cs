@@ -2,7 +2,10 @@ using System.Security.Cryptography;
 
 namespace Approvals.Licensing.Licences;
 
-/// <summary>Signs licence documents as compact JWS (ES256: ECDSA P-256 with SHA-256) with a <c>kid</c> header.</summary>
+/// <summary>
+/// Signs licence documents as compact JWS (ES256: ECDSA P-256 with SHA-256) with a <c>kid</c> header.
+/// Thread-safe; register one per key as a singleton.
+/// </summary>
 public sealed class LicenceSigner : IDisposable
 {
     private readonly ECDsa _key;
@@ -57,7 +60,12 @@ public sealed class LicenceSigner : IDisposable
     public string Sign(LicenceDocument doc)
     {
         ArgumentNullException.ThrowIfNull(doc);
-        return CompactJws.Sign(LicenceJson.Serialize(doc), KeyId, _key);
+        var payload = LicenceJson.Serialize(doc);
+        // The signer is meant to be a singleton; ECDsa instances are not documented as thread-safe.
+        lock (_key)
+        {
+            return CompactJws.Sign(payload, KeyId, _key);
+        }
     }
 
     /// <inheritdoc />

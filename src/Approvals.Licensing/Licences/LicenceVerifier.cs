@@ -8,7 +8,7 @@ namespace Approvals.Licensing.Licences;
 /// <param name="Error">Why verification failed.</param>
 public sealed record LicenceVerification(bool Valid, LicenceDocument? Document, string? Error);
 
-/// <summary>Verifies compact JWS e-licences against known public keys, chosen by <c>kid</c>.</summary>
+/// <summary>Verifies compact JWS e-licences against known public keys, chosen by <c>kid</c>. Thread-safe.</summary>
 public sealed class LicenceVerifier : IDisposable
 {
     private readonly Dictionary<string, ECDsa> _keys = new(StringComparer.Ordinal);

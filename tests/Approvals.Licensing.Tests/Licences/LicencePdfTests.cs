@@ -1,4 +1,5 @@
 using System.Text;
+using SkiaSharp;
 using Approvals.Licensing.Licences;
 
 namespace Approvals.Licensing.Tests.Licences;
@@ -32,4 +33,32 @@ public sealed class LicencePdfTests
     [InlineData("建筑工程施工许可", "建筑工程施工许可证")]
     public void Title_FromLicenceTypeName(string name, string title) =>
         LicencePdf.Title(LicenceSamples.Food() with { LicenceTypeName = name }).Should().Be(title);
+
+    [Fact]
+    public void DrawQr_VerifyUrl_DecodesBackToUrl()
+    {
+        const int Pixels = 1000;
+        using var surface = SKSurface.Create(new SKImageInfo(Pixels, Pixels));
+        surface.Canvas.Clear(SKColors.White);
+        LicencePdf.DrawQr(surface.Canvas, VerifyUrl, 0, 0, Pixels);
+        using var bitmap = SKBitmap.FromImage(surface.Snapshot());
+
+        // The drawing includes a 4-module quiet zone: the finder's top-left corner is 4 modules in on the diagonal.
+        var corner = Enumerable.Range(0, Pixels).First(d => IsDark(bitmap, d, d));
+        var module = corner / 4.0;
+        var total = (int)Math.Round(Pixels / module);
+        var size = total - 8;
+        var grid = new bool[size, size];
+        for (var r = 0; r < size; r++)
+        {
+            for (var c = 0; c < size; c++)
+            {
+                grid[r, c] = IsDark(bitmap, (int)((c + 4.5) * module), (int)((r + 4.5) * module));
+            }
+        }
+
+        QrReader.Decode(grid).Should().Be(VerifyUrl);
+    }
+
+    private static bool IsDark(SKBitmap bitmap, int x, int y) => bitmap.GetPixel(x, y).Red < 128;
 }

@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace Approvals.Bench.Shared;
+
+/// <summary>What the figures were measured on: they mean little without it.</summary>
+internal static class Machine
+{
+    public static string Describe()
+    {
+        var load = ReadFirstLine("/proc/loadavg") is { } l ? $", load average {string.Join(' ', l.Split(' ').Take(3))}" : "";
+        return $"{Environment.ProcessorCount} cores ({Cpu()}), {RuntimeInformation.OSDescription}, .NET {Environment.Version}{load}";
+    }
+
+    /// <summary>The folder holding Approvals.sln (the current directory when not found).</summary>
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Approvals.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        return Directory.GetCurrentDirectory();
+    }
+
+    /// <summary>
+    /// The size of the local Azurite's table database, when it lives in this repository's <c>.azurite/</c>: Azurite
+    /// re-serialises all of it every 5 s and serves nothing meanwhile, so a database grown by many test runs adds
+    /// stalls of tens of milliseconds to every latency figure.
+    /// </summary>
+    public static string? AzuriteTableDb()
+    {
+        var file = new FileInfo(Path.Combine(RepositoryRoot(), ".azurite", "__azurite_db_table__.json"));
+        if (!file.Exists)
+        {
+            return null;
+        }
+
+        var warning = file.Length > 2 * 1024 * 1024 ? " — large: its 5-s autosave stalls requests; for clean latency figures stop Azurite and delete .azurite/" : "";
+        return $"Azurite table database: {Mb(file.Length)}{warning}";
+    }
+
+    public static string Mb(long bytes) => (bytes / 1024.0 / 1024.0).ToString("0", CultureInfo.InvariantCulture) + " MB";
+
+    private static string Cpu()
+    {
+        try
+        {
+            var model = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
+            return model?.Split(':', 2)[1].Trim() ?? RuntimeInformation.ProcessArchitecture.ToString();
+        }
+        catch (IOException)
+        {
+            return RuntimeInformation.ProcessArchitecture.ToString();
+        }
+    }
+
+    private static string? ReadFirstLine(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? File.ReadLines(path).FirstOrDefault() : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+}
