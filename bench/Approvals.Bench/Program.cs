@@ -12,13 +12,13 @@ var command = args.FirstOrDefault() ?? "engine";
 return command switch
 {
     "engine" => await EngineBench.RunAsync(args[1..], cts.Token),
-    // "pipeline" => await Pipeline.PipelineBench.RunAsync(args[1..], cts.Token),
+    "pipeline" => await Approvals.Bench.Pipeline.PipelineBench.RunAsync(args[1..], cts.Token),
     _ when EngineBench.Has(command) => await EngineBench.RunAsync(args, cts.Token),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine($"Usage: scripts/bench.sh engine [{string.Join("|", EngineBench.Names)}…]");
+    Console.Error.WriteLine($"Usage: scripts/bench.sh engine [{string.Join("|", EngineBench.Names)}…] | pipeline [cases]");
     return 2;
 }

@@ -10,7 +10,6 @@ using Approvals.Functions.Licences;
 using Approvals.Functions.Materials;
 using Approvals.Functions.Orchestrations;
 using Approvals.Functions.Storage;
-using Approvals.Functions.Supervision;
 using Approvals.Licensing.Calendar;
 using Approvals.Licensing.Catalogue;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -42,7 +41,6 @@ internal static class ApiExtensions
         services.AddSingleton<CaseJournal>();
         services.AddSingleton<PipelineServices>();
         services.AddHttpClient(WebhookActivities.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
-        services.AddSupervision();
         services.AddApprovalsIdentity();
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
@@ -79,7 +77,6 @@ internal static class ApiExtensions
         app.MapMaterialsApi();
         app.MapLicencesApi();
         app.MapDepartmentsApi();
-        app.MapSupervisionApi();
         return app;
     }
 }

@@ -5,7 +5,6 @@ using Approvals.Functions.Cases;
 using Approvals.Functions.Identity;
 using Approvals.Functions.Materials;
 using Approvals.Functions.Orchestrations;
-using Approvals.Functions.Supervision;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -96,7 +95,7 @@ internal static class ApplicationsApi
     }
 
     public static async Task<Results<Accepted<CaseView>, ProblemHttpResult>> Submit(
-        string id, ClaimsPrincipal user, CaseStore store, CaseClocks clocks, DurableTaskClient engine, SupervisionRecorder supervision, TimeProvider time, CancellationToken cancellationToken)
+        string id, ClaimsPrincipal user, CaseStore store, CaseClocks clocks, DurableTaskClient engine, CaseJournal journal, TimeProvider time, CancellationToken cancellationToken)
     {
         var snapshot = await LoadOwnAsync(store, id, user, cancellationToken);
         if (snapshot is null)
@@ -112,13 +111,13 @@ internal static class ApplicationsApi
             if (missing.Count > 0 || invalid.Count > 0)
             {
                 var at = time.GetUtcNow();
-                await supervision.AppendAsync(new TimelineAppend(
+                await journal.AppendAsync(
                     id, row.Number, $"prereview:{id}:{at.UtcTicks}", at, "PreReviewFailed", "system", null,
                     new Dictionary<string, string?>
                     {
                         ["missing"] = string.Join(",", missing.Select(m => m.MaterialId)),
                         ["invalid"] = string.Join(",", invalid.Select(m => m.MaterialId)),
-                    }, null), cancellationToken);
+                    }, null, cancellationToken);
                 return Problems.Create(StatusCodes.Status422UnprocessableEntity, "materials-incomplete",
                     "The application is incomplete: every missing and invalid material is listed.",
                     extensions: new Dictionary<string, object?> { ["missingMaterials"] = missing, ["invalidMaterials"] = invalid });
@@ -207,8 +206,8 @@ internal static class ApplicationsApi
         return TypedResults.Accepted($"/api/applications/{id}", new WithdrawalAccepted(id, row.Status, true));
     }
 
-    public static async Task<Results<Created<Complaint>, ValidationProblem, ProblemHttpResult>> FileComplaint(
-        string id, ComplaintRequest body, ClaimsPrincipal user, CaseStore store, SupervisionRecorder supervision, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<Results<Created<ComplaintFiled>, ValidationProblem, ProblemHttpResult>> FileComplaint(
+        string id, ComplaintRequest body, ClaimsPrincipal user, CaseStore store, CaseJournal journal, TimeProvider time, CancellationToken cancellationToken)
     {
         var row = await store.GetCaseAsync(id, cancellationToken);
         if (row is null || row.ApplicantSubject != user.Subject())
@@ -221,7 +220,12 @@ internal static class ApplicationsApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["text"] = ["Required, at most 4,000 characters."] }, type: "/problems/validation");
         }
 
-        var complaint = await supervision.AddComplaintAsync(new NewComplaint(id, row.Number, user.Subject()!, body.Text.Trim(), time.GetUtcNow()), cancellationToken);
+        var complaint = await journal.AddComplaintAsync(id, row.Number, user.Subject()!, body.Text.Trim(), time.GetUtcNow(), cancellationToken);
+        if (complaint is null)
+        {
+            return Problems.Create(StatusCodes.Status503ServiceUnavailable, "supervision-unavailable", "Complaints cannot be recorded yet: the supervision service is not available.");
+        }
+
         return TypedResults.Created($"/api/applications/{id}/complaints/{complaint.Id}", complaint);
     }
 

@@ -5,7 +5,6 @@ using Approvals.Functions.Applicants;
 using Approvals.Functions.Cases;
 using Approvals.Functions.Identity;
 using Approvals.Functions.Orchestrations;
-using Approvals.Functions.Supervision;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
@@ -30,7 +29,7 @@ internal static class MaterialsApi
 
     public static async Task<Results<Created<MaterialStored>, ProblemHttpResult>> Upload(
         string id, string materialId, HttpRequest request, ClaimsPrincipal user, CaseStore store, CaseClocks clocks,
-        MaterialUploader uploader, DurableTaskClient engine, SupervisionRecorder supervision, CancellationToken cancellationToken)
+        MaterialUploader uploader, DurableTaskClient engine, CaseJournal journal, CancellationToken cancellationToken)
     {
         var snapshot = await ApplicationsApi.LoadOwnAsync(store, id, user, cancellationToken);
         if (snapshot is null)
@@ -96,10 +95,10 @@ internal static class MaterialsApi
         }
 
         var stored = ((UploadOutcome.Stored)outcome).Material;
-        await supervision.AppendAsync(new TimelineAppend(id, snapshot.Case.Number, "upload:" + stored.BlobName, stored.UploadedAt, "MaterialUploaded",
+        await journal.AppendAsync(id, snapshot.Case.Number, "upload:" + stored.BlobName, stored.UploadedAt, "MaterialUploaded",
             "applicant:" + user.Subject(), null,
             new Dictionary<string, string?> { ["materialId"] = materialId, ["version"] = stored.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), ["sha256"] = stored.Sha256, ["size"] = stored.Size.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-            null), cancellationToken);
+            null, cancellationToken);
 
         // Tell every step waiting for this material (the engine keeps events raised before the step waits).
         foreach (var step in requests)

@@ -1,7 +1,6 @@
 using Approvals.Durable;
 using Approvals.Functions.Cases;
 using Approvals.Functions.Storage;
-using Approvals.Functions.Supervision;
 using Approvals.Licensing.Clock;
 
 namespace Approvals.Functions.Orchestrations;
@@ -20,7 +19,7 @@ internal static partial class CaseActivities
             await s.Journal.AppendAsync(input, context.IdempotencyKey, input.SubmittedAt, "Submitted", "applicant:" + row?.ApplicantSubject, null,
                 new Dictionary<string, string?> { ["licenceTypeId"] = type.Id, ["licenceTypeVersion"] = type.Version, ["calendarVersion"] = input.CalendarVersion },
                 null, ct);
-            await s.Journal.Recorder.RecordReceivedAsync(new CaseReceived(input.CaseId, input.CaseNumber, type.Id, type.Departments.Select(d => d.DepartmentId).ToList(), input.SubmittedAt), ct);
+            await s.Journal.RecordReceivedAsync(input.CaseId, input.CaseNumber, type.Id, type.Departments.Select(d => d.DepartmentId).ToList(), input.SubmittedAt, ct);
             return true;
         }
     }
@@ -83,8 +82,8 @@ internal static partial class CaseActivities
             var (type, _) = s.Pinned(input.Case);
             await s.Journal.AppendAsync(input.Case, context.IdempotencyKey, now, "NotAccepted", type.ServiceCentre.DepartmentId, type.ServiceCentre.DepartmentId,
                 new Dictionary<string, string?> { ["reasons"] = string.Join("；", input.Reasons.Select(r => r.Reason)) }, null, ct);
-            await s.Journal.Recorder.RecordDecidedAsync(new StepDecided(input.Case.CaseId, input.Case.CaseNumber, type.Id, null, CaseStatus.NotAccepted, now, 0, true), ct);
-            await s.Journal.Recorder.CloseAlertsAsync(input.Case.CaseId, null, now, ct);
+            await s.Journal.RecordDecidedAsync(input.Case.CaseId, input.Case.CaseNumber, type.Id, null, CaseStatus.NotAccepted, now, 0, true, ct);
+            await s.Journal.CloseAlertsAsync(input.Case.CaseId, null, now, ct);
             return true;
         }
     }
@@ -108,7 +107,7 @@ internal static partial class CaseActivities
                 return true;
             }, ct);
             await s.Journal.AppendAsync(input.Case, context.IdempotencyKey, input.Withdrawal.At, "Withdrawn", input.Withdrawal.By, null, null, null, ct);
-            await s.Journal.Recorder.CloseAlertsAsync(input.Case.CaseId, null, input.Withdrawal.At, ct);
+            await s.Journal.CloseAlertsAsync(input.Case.CaseId, null, input.Withdrawal.At, ct);
             return true;
         }
     }
@@ -141,8 +140,8 @@ internal static partial class CaseActivities
             var state = CaseClocks.Evaluate(StoredJson.Read<List<ClockEventDto>>(row?.ClockJson) ?? [], calendar, CaseClocks.CaseRules(type), decidedAt);
             await s.Journal.AppendAsync(input.Case, context.IdempotencyKey, decidedAt, status, "system", null,
                 new Dictionary<string, string?> { ["reasons"] = string.Join("；", input.Reasons.Select(r => $"{r.DepartmentId}: {r.Reason}")) }, ClockSnapshot.From(state), ct);
-            await s.Journal.Recorder.RecordDecidedAsync(new StepDecided(input.Case.CaseId, input.Case.CaseNumber, type.Id, null, status, decidedAt, state.WorkingDaysUsed, state.DecidedOnTime ?? true), ct);
-            await s.Journal.Recorder.CloseAlertsAsync(input.Case.CaseId, null, decidedAt, ct);
+            await s.Journal.RecordDecidedAsync(input.Case.CaseId, input.Case.CaseNumber, type.Id, null, status, decidedAt, state.WorkingDaysUsed, state.DecidedOnTime ?? true, ct);
+            await s.Journal.CloseAlertsAsync(input.Case.CaseId, null, decidedAt, ct);
             return true;
         }
     }
@@ -164,7 +163,7 @@ internal static partial class CaseActivities
             var state = CaseClocks.Evaluate(StoredJson.Read<List<ClockEventDto>>(row.ClockJson) ?? [], calendar, CaseClocks.CaseRules(type), now);
             if ((int)state.Alert > row.AlertLevel)
             {
-                await s.Journal.Recorder.RaiseAlertAsync(new AlertRaised(input.CaseId, input.CaseNumber, type.Id, null, state.Alert, now, state.DueDate), ct);
+                await s.Journal.RaiseAlertAsync(input.CaseId, input.CaseNumber, type.Id, null, state.Alert, now, state.DueDate, ct);
                 await s.Cases.UpdateCaseAsync(input.CaseId, r =>
                 {
                     if (r.AlertLevel >= (int)state.Alert)

@@ -2,7 +2,6 @@ using Approvals.Durable;
 using Approvals.Functions.Cases;
 using Approvals.Functions.Licences;
 using Approvals.Functions.Storage;
-using Approvals.Functions.Supervision;
 
 namespace Approvals.Functions.Orchestrations;
 
@@ -33,8 +32,8 @@ internal static class IssuanceActivities
             var applicant = StoredJson.Read<ApplicantDetails>(row?.ApplicantJson);
             var decidedAt = row?.DecidedAt ?? s.Time.GetUtcNow();
             var decision = input.Approved ? CaseStatus.Approved : CaseStatus.Rejected;
-            await s.Journal.Recorder.PublishDecisionAsync(new RegisterEntry(input.Case.CaseId, input.Case.CaseNumber, type.Id, type.Name,
-                applicant?.Name ?? "", decision, decidedAt, input.LicenceNumber), ct);
+            await s.Journal.PublishDecisionAsync(input.Case.CaseId, input.Case.CaseNumber, type.Id, type.Name,
+                applicant?.Name ?? "", decision, decidedAt, input.LicenceNumber, ct);
             await s.Journal.AppendAsync(input.Case, context.IdempotencyKey, decidedAt, "Published", "system", null,
                 new Dictionary<string, string?> { ["decision"] = decision, ["licenceNumber"] = input.LicenceNumber }, null, ct);
             return true;

@@ -1,7 +1,6 @@
 using Approvals.Durable;
 using Approvals.Functions.Cases;
 using Approvals.Functions.Storage;
-using Approvals.Functions.Supervision;
 
 namespace Approvals.Functions.Orchestrations;
 
@@ -127,9 +126,9 @@ internal static partial class ReviewActivities
             await s.Journal.AppendAsync(input.Case, context.IdempotencyKey, d.ReceivedAt, "DepartmentDecided", PipelineServices.Actor(d), input.DepartmentId,
                 new Dictionary<string, string?> { ["decision"] = d.Decision, ["reasons"] = string.Join("；", d.Reasons), ["taskId"] = d.TaskId, ["comment"] = d.Comment },
                 ClockSnapshot.From(state), ct);
-            await s.Journal.Recorder.RecordDecidedAsync(new StepDecided(input.Case.CaseId, input.Case.CaseNumber, type.Id, input.DepartmentId, status,
-                d.ReceivedAt, state.WorkingDaysUsed, state.DecidedOnTime ?? true), ct);
-            await s.Journal.Recorder.CloseAlertsAsync(input.Case.CaseId, input.DepartmentId, d.ReceivedAt, ct);
+            await s.Journal.RecordDecidedAsync(input.Case.CaseId, input.Case.CaseNumber, type.Id, input.DepartmentId, status,
+                d.ReceivedAt, state.WorkingDaysUsed, state.DecidedOnTime ?? true, ct);
+            await s.Journal.CloseAlertsAsync(input.Case.CaseId, input.DepartmentId, d.ReceivedAt, ct);
             return true;
         }
     }
@@ -151,7 +150,7 @@ internal static partial class ReviewActivities
                 return true;
             }, ct);
             await s.Inbox.SetStatusAsync(input.DepartmentId, input.Case.CaseId, input.TaskId, input.Status, ct);
-            await s.Journal.Recorder.CloseAlertsAsync(input.Case.CaseId, input.DepartmentId, s.Time.GetUtcNow(), ct);
+            await s.Journal.CloseAlertsAsync(input.Case.CaseId, input.DepartmentId, s.Time.GetUtcNow(), ct);
             return true;
         }
     }
@@ -162,7 +161,7 @@ internal static partial class ReviewActivities
         public override async Task<bool> RunAsync(TaskActivityContext context, StepAlertInput input)
         {
             var ct = context.CancellationToken;
-            await s.Journal.Recorder.RaiseAlertAsync(new AlertRaised(input.Case.CaseId, input.Case.CaseNumber, input.Case.LicenceTypeId, input.DepartmentId, input.Level, input.At, input.Clock.DueDate), ct);
+            await s.Journal.RaiseAlertAsync(input.Case.CaseId, input.Case.CaseNumber, input.Case.LicenceTypeId, input.DepartmentId, input.Level, input.At, input.Clock.DueDate, ct);
             await s.Cases.UpdateDepartmentAsync(input.Case.CaseId, input.DepartmentId, r =>
             {
                 if (r.AlertLevel >= (int)input.Level)

@@ -1,0 +1,221 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Approvals.Bench.Shared;
+using Approvals.Durable.Storage;
+using Approvals.Functions.Departments;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Approvals.Bench.Pipeline;
+
+/// <summary>
+/// <c>pipeline</c>: 200 cases × 4 departments end to end over HTTP. Drafts and materials are prepared first; then every
+/// case is submitted, each department learns of its task by the app's signed webhook and answers with a signed
+/// approval callback, and each case is followed until its licence is issued. Prints cases/s (first submit → last
+/// licence), callback → visible in <c>GET /api/applications/{id}</c> latencies and storage round-trips per case.
+/// </summary>
+internal static class PipelineBench
+{
+    private const double TargetCasesPerSecond = 10;
+    private const double TargetVisibleP99Ms = 250;
+
+    public static async Task<int> RunAsync(string[] args, CancellationToken ct)
+    {
+        var cases = args.Length > 0 && int.TryParse(args[0], CultureInfo.InvariantCulture, out var n) ? n : 200;
+        var log = new Progress("pipeline");
+        Console.WriteLine($"Pipeline benchmark against Azurite: {cases} cases × {BenchApp.Departments.Length} departments, signed callbacks");
+        Console.WriteLine($"  {Machine.Describe()}");
+        if (Machine.AzuriteTableDb() is { } db)
+        {
+            Console.WriteLine($"  {db}");
+        }
+
+        await using var departments = new DepartmentSimulator();
+        await departments.StartAsync(ct);
+        BenchApp.SetContentRoot();
+        await using var app = new BenchApp(departments.BaseUrl);
+        using var warm = app.CreateClient();
+        var counter = app.Services.GetRequiredService<StorageConnection>().RequestCounter;
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = warm.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", BenchApp.Token("bench-applicant"));
+        (await http.GetAsync(new Uri("/api/licence-types", UriKind.Relative), ct)).EnsureSuccessStatusCode();
+
+        // Setup (not timed): drafts with both required materials.
+        var setupStart = counter.Snapshot();
+        var ids = new string[cases];
+        await Parallel.ForAsync(0, cases, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (i, c) => ids[i] = await PrepareAsync(http, c));
+        var setupEnd = counter.Snapshot();
+        log.Say($"{cases} drafts with materials prepared ({Total(setupStart, setupEnd) / (double)cases:0.0} storage requests per draft)");
+
+        var run = new RunState(cases);
+        var answering = Task.WhenAll(Enumerable.Range(0, 32).Select(_ => AnswerAsync(departments, http, run, ct)));
+        var runStart = counter.Snapshot();
+        var clock = Stopwatch.StartNew();
+        await Parallel.ForAsync(0, cases, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (i, c) =>
+        {
+            run.SubmittedAt[ids[i]] = clock.Elapsed;
+            (await http.PostAsync(new Uri($"/api/applications/{ids[i]}/submit", UriKind.Relative), null, c)).EnsureSuccessStatusCode();
+        });
+        log.Say($"{cases} submitted in {clock.Elapsed.TotalSeconds:0.0}s");
+        run.Clock = clock;
+        await using (log.Every(TimeSpan.FromSeconds(2), () => $"webhooks {departments.Received}, decisions visible {run.VisibleMs.Count}, issued {run.Issued}, errors {run.Errors}"))
+        {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromMinutes(5));
+        await run.AllIssued.Task.WaitAsync(timeout.Token);
+        }
+
+        var elapsed = clock.Elapsed;
+        var runEnd = counter.Snapshot();
+        departments.Tasks.Writer.TryComplete();
+        await answering;
+
+        var visible = run.VisibleMs.Order().ToList();
+        var issued = run.IssuedLatency.Select(t => t.TotalMilliseconds).Order().ToList();
+        var perCase = Total(runStart, runEnd) / (double)cases;
+        var pipelineOnly = (Total(runStart, runEnd) - run.StatusReads) / (double)cases;
+        var rate = cases / elapsed.TotalSeconds;
+        var rows = new List<BenchRow>
+        {
+            new($"{cases} cases × 4 departments, submit → licence issued", $"≥ {TargetCasesPerSecond} cases/s", $"{rate:0.0} cases/s ({elapsed.TotalSeconds:0.0} s)", $"{pipelineOnly:0.0} per case", rate >= TargetCasesPerSecond),
+            new("callback → visible in GET /api/applications/{id}", $"p99 ≤ {TargetVisibleP99Ms} ms", $"p50 {Pct(visible, 50):0} ms, p99 {Pct(visible, 99):0} ms (n={visible.Count})", "–", Pct(visible, 99) <= TargetVisibleP99Ms),
+            new("submit → licence issued, per case", "–", $"p50 {Pct(issued, 50):0} ms, p99 {Pct(issued, 99):0} ms", "–", null),
+        };
+        var breakdown = $"Storage requests per case during the run: {perCase:0.0} in all ({Per(runStart, runEnd, cases)}), of which {run.StatusReads / (double)cases:0.0} are the benchmark's own status reads (one table query each); "
+            + $"{pipelineOnly:0.0} per case for the pipeline itself (submit, orchestrations, activities, callbacks, webhooks, issuance). Setup (draft + 2 uploads): {Total(setupStart, setupEnd) / (double)cases:0.0} per case.";
+        Console.WriteLine();
+        Console.WriteLine(BenchReport.Table(rows));
+        Console.WriteLine(breakdown);
+        var path = await BenchReport.WriteAsync("bench-pipeline.md", "Pipeline benchmark", rows, [breakdown], ct);
+        Console.WriteLine($"written to {path}");
+        return rows.Any(r => r.Pass == false) ? 1 : 0;
+    }
+
+    private static async Task<string> PrepareAsync(HttpClient http, CancellationToken ct)
+    {
+        var response = await http.PostAsJsonAsync(new Uri("/api/applications", UriKind.Relative), new
+        {
+            licenceTypeId = BenchApp.TypeId,
+            applicant = new { name = "压测餐饮管理有限公司", idNumber = "91310000MA1FL0000X", phone = "13800138000" },
+            form = new { scope = "热食类食品制售" },
+        }, ct);
+        response.EnsureSuccessStatusCode();
+        var id = (await response.Content.ReadFromJsonAsync<JsonObject>(ct))!["id"]!.GetValue<string>();
+        await UploadAsync(http, id, "application-form", "application/pdf", "%PDF-1.7\n"u8.ToArray(), ct);
+        await UploadAsync(http, id, "site-photo", "image/png", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], ct);
+        return id;
+    }
+
+    private static async Task UploadAsync(HttpClient http, string id, string material, string type, byte[] header, CancellationToken ct)
+    {
+        var bytes = new byte[16 * 1024];
+        header.CopyTo(bytes, 0);
+        using var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new MediaTypeHeaderValue(type);
+        content.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileName = material };
+        (await http.PutAsync(new Uri($"/api/applications/{id}/materials/{material}", UriKind.Relative), content, ct)).EnsureSuccessStatusCode();
+    }
+
+    /// <summary>A department worker: signs and sends the approval, then reads the case until the decision shows.</summary>
+    private static async Task AnswerAsync(DepartmentSimulator departments, HttpClient http, RunState run, CancellationToken ct)
+    {
+        await foreach (var task in departments.Tasks.Reader.ReadAllAsync(ct))
+        {
+            try
+            {
+                await AnswerOneAsync(http, run, task, ct);
+            }
+            catch (Exception e) when (e is HttpRequestException or JsonException)
+            {
+                Interlocked.Increment(ref run.Errors);
+                Console.Error.WriteLine($"  {task.DepartmentId} on {task.CaseId}: {e.Message}");
+            }
+        }
+    }
+
+    private static async Task AnswerOneAsync(HttpClient http, RunState run, NotifiedTask task, CancellationToken ct)
+    {
+        {
+            var body = JsonSerializer.SerializeToUtf8Bytes(new { taskId = task.TaskId, decision = "approve", officer = "压测", comment = "同意" });
+            var id = "msg_" + Guid.NewGuid().ToString("N");
+            var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"/api/applications/{task.CaseId}/departments/{task.DepartmentId}/decision", UriKind.Relative))
+            {
+                Content = new ByteArrayContent(body),
+            };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            request.Headers.Add("webhook-id", id);
+            request.Headers.Add("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
+            request.Headers.Add("webhook-signature", WebhookSignature.Sign(WebhookSignature.SecretBytes(BenchApp.SecretOf(task.DepartmentId)), id, timestamp, body));
+            var sent = Stopwatch.GetTimestamp();
+            (await http.SendAsync(request, ct)).EnsureSuccessStatusCode();
+            while (true)
+            {
+                var view = await ReadAsync(http, run, task.CaseId, ct);
+                var step = view["departments"]!.AsArray().First(d => d!["id"]!.GetValue<string>() == task.DepartmentId)!;
+                if (step["status"]!.GetValue<string>() == "Approved")
+                {
+                    run.VisibleMs.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+                    break;
+                }
+            }
+
+            if (run.Approvals.AddOrUpdate(task.CaseId, 1, (_, c) => c + 1) == BenchApp.Departments.Length)
+            {
+                _ = FollowToIssuedAsync(http, run, task.CaseId, ct);
+            }
+        }
+    }
+
+    private static async Task FollowToIssuedAsync(HttpClient http, RunState run, string caseId, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            var view = await ReadAsync(http, run, caseId, ct);
+            if (view["status"]!.GetValue<string>() == "Issued")
+            {
+                run.IssuedLatency.Add(run.Clock!.Elapsed - run.SubmittedAt[caseId]);
+                if (Interlocked.Increment(ref run.Issued) == run.Cases)
+                {
+                    run.AllIssued.TrySetResult();
+                }
+
+                return;
+            }
+
+            await Task.Delay(20, ct);
+        }
+    }
+
+    private static async Task<JsonObject> ReadAsync(HttpClient http, RunState run, string caseId, CancellationToken ct)
+    {
+        Interlocked.Increment(ref run.StatusReads);
+        return (await http.GetFromJsonAsync<JsonObject>(new Uri($"/api/applications/{caseId}", UriKind.Relative), ct))!;
+    }
+
+    private static long Total((long Tables, long Queues, long Blobs) a, (long Tables, long Queues, long Blobs) b) =>
+        b.Tables - a.Tables + (b.Queues - a.Queues) + (b.Blobs - a.Blobs);
+
+    private static string Per((long Tables, long Queues, long Blobs) a, (long Tables, long Queues, long Blobs) b, int n) =>
+        string.Create(CultureInfo.InvariantCulture, $"tables {(b.Tables - a.Tables) / (double)n:0.0}, queues {(b.Queues - a.Queues) / (double)n:0.0}, blobs {(b.Blobs - a.Blobs) / (double)n:0.0}");
+
+    private static double Pct(List<double> sorted, int p) => sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p / 100.0 * sorted.Count) - 1)];
+
+    private sealed class RunState(int cases)
+    {
+        public readonly int Cases = cases;
+        public long Issued;
+        public long StatusReads;
+        public long Errors;
+        public Stopwatch? Clock;
+        public ConcurrentDictionary<string, TimeSpan> SubmittedAt { get; } = new();
+        public ConcurrentDictionary<string, int> Approvals { get; } = new();
+        public ConcurrentBag<double> VisibleMs { get; } = [];
+        public ConcurrentBag<TimeSpan> IssuedLatency { get; } = [];
+        public TaskCompletionSource AllIssued { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
