@@ -12,7 +12,7 @@ namespace Approvals.Bench.Engine.Scenarios;
 /// <c>RaiseEventAsync</c> → the orchestration's next step executed, on an idle instance (p50 ≤ 10 ms, p99 ≤ 50 ms).
 /// One instance loops: wait for "ping" → call an activity that stamps <see cref="Stopwatch"/> time → wait again.
 /// A sample runs from just before <c>RaiseEventAsync</c> (host's own client, as the app calls it) to the activity's
-/// stamp: inbox write, wake-up, inbox read, replay, commit, dispatch. Pauses of 50–200 ms between samples let the
+/// stamp: inbox write, wake-up, episode (replay and commit), activity dispatch. Pauses of 50–200 ms between samples let the
 /// previous step commit, plus a few samples after ≥ 1.5 s of idleness (idle polling must not delay a local event).
 /// </summary>
 internal sealed class LatencyScenario : IEngineScenario
