@@ -52,7 +52,6 @@ internal static class ApiExtensions
             .AddActivity<CaseActivities.AcceptCase>()
             .AddActivity<CaseActivities.RefuseCase>()
             .AddActivity<CaseActivities.WithdrawCase>()
-            .AddActivity<CaseActivities.DecideCase>()
             .AddActivity<CaseActivities.CheckCaseClock>()
             .AddActivity<ReviewActivities.OpenTask>()
             .AddActivity<ReviewActivities.RecordDecision>()
@@ -60,8 +59,7 @@ internal static class ApiExtensions
             .AddActivity<ReviewActivities.RaiseStepAlert>()
             .AddActivity<ReviewActivities.PauseStep>()
             .AddActivity<ReviewActivities.ResumeStep>()
-            .AddActivity<IssuanceActivities.IssueLicence>()
-            .AddActivity<IssuanceActivities.PublishDecision>()
+            .AddActivity<IssuanceActivities.CompleteCase>()
             .AddActivity<WebhookActivities.NotifyDepartment>()
             .AddActivity<WebhookActivities.RecordWebhookFailure>());
         return builder;

@@ -105,6 +105,7 @@ internal static class ApplicationsApi
 
         var row = snapshot.Case;
         var type = clocks.Type(row.LicenceTypeId, row.LicenceTypeVersion);
+        CaseRow? submittedNow = null;
         if (row.Status == CaseStatus.Draft)
         {
             var (missing, invalid) = PreReview.Check(type, snapshot);
@@ -125,20 +126,8 @@ internal static class ApplicationsApi
 
             var now = time.GetUtcNow();
             var calendarVersion = clocks.Calendar(type.Jurisdiction, null).Version;
-            var updated = await store.UpdateCaseAsync(id, r =>
-            {
-                if (r.Status != CaseStatus.Draft)
-                {
-                    return false;
-                }
-
-                r.Status = CaseStatus.Submitted;
-                r.SubmittedAt = now;
-                r.CalendarVersion = calendarVersion;
-                r.ClockJson = Storage.StoredJson.Write(new[] { ClockEventDto.Submitted(now) });
-                return true;
-            }, cancellationToken);
-            row = updated ?? row;
+            submittedNow = await MarkSubmittedAsync(store, row, now, calendarVersion, cancellationToken);
+            row = submittedNow ?? await store.GetCaseAsync(id, cancellationToken) ?? row;
         }
 
         if (row.Status == CaseStatus.Withdrawn && row.SubmittedAt is null)
@@ -148,9 +137,9 @@ internal static class ApplicationsApi
 
         // Idempotent: a repeated submit (or one whose first attempt failed after the row was written) makes sure the
         // orchestration exists, and never starts a second one.
-        if (await engine.GetInstanceAsync(id, cancellationToken: cancellationToken) is null)
+        if (submittedNow is not null || await engine.GetInstanceAsync(id, cancellationToken: cancellationToken) is null)
         {
-            var input = new CaseInput(id, row.Number, row.LicenceTypeId, row.LicenceTypeVersion, row.CalendarVersion!, row.SubmittedAt!.Value);
+            var input = new CaseInput(id, row.Number, row.LicenceTypeId, row.LicenceTypeVersion, row.CalendarVersion!, row.SubmittedAt!.Value, row.ApplicantSubject);
             try
             {
                 await engine.ScheduleNewOrchestrationInstanceAsync(nameof(LicenceApproval), input, new StartOrchestrationOptions(id), cancellationToken);
@@ -161,7 +150,7 @@ internal static class ApplicationsApi
             }
         }
 
-        var fresh = await store.LoadAsync(id, cancellationToken) ?? snapshot;
+        var fresh = snapshot with { Case = row };
         return TypedResults.Accepted($"/api/applications/{id}", CaseViews.Build(fresh, clocks, time.GetUtcNow()));
     }
 
@@ -227,6 +216,24 @@ internal static class ApplicationsApi
         }
 
         return TypedResults.Created($"/api/applications/{id}/complaints/{complaint.Id}", complaint);
+    }
+
+    /// <summary>Draft → Submitted with the ETag read in the same request; null when someone else changed the row first.</summary>
+    private static async Task<CaseRow?> MarkSubmittedAsync(CaseStore store, CaseRow row, DateTimeOffset now, string calendarVersion, CancellationToken cancellationToken)
+    {
+        row.Status = CaseStatus.Submitted;
+        row.SubmittedAt = now;
+        row.CalendarVersion = calendarVersion;
+        row.ClockJson = Storage.StoredJson.Write(new[] { ClockEventDto.Submitted(now) });
+        try
+        {
+            await store.Table.UpdateEntityAsync(row, row.ETag, Azure.Data.Tables.TableUpdateMode.Replace, cancellationToken);
+            return row;
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 412)
+        {
+            return null; // a concurrent submit or withdrawal won; the caller re-reads
+        }
     }
 
     /// <summary>The case when it belongs to the caller; otherwise null, answered as 404 so ids cannot be probed.</summary>

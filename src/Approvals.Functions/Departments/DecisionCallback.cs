@@ -61,14 +61,13 @@ internal static partial class DecisionCallback
         var hookKey = WebhookAnswerRow.KeyFor(departmentId, webhookId);
         for (var attempt = 0; attempt < 20; attempt++)
         {
-            var replay = await store.Table.GetEntityIfExistsAsync<WebhookAnswerRow>(id, hookKey, cancellationToken: cancellationToken);
-            if (replay.HasValue && replay.Value is not null)
+            // One round-trip reads the three rows that matter: a stored answer, the case, the department's task.
+            var (replay, caseRow, step) = await ReadRowsAsync(store, id, departmentId, hookKey, cancellationToken);
+            if (replay is not null)
             {
-                return await ReplayAsync(replay.Value, engine, cancellationToken);
+                return await ReplayAsync(replay, engine, cancellationToken);
             }
 
-            var caseRow = await store.GetCaseAsync(id, cancellationToken);
-            var step = caseRow is null ? null : await store.GetDepartmentAsync(id, departmentId, cancellationToken);
             if (caseRow is null || step is null)
             {
                 return Answer.Problem(404, "not-found", "No task of this department exists for this application.").ToResult();
@@ -120,6 +119,31 @@ internal static partial class DecisionCallback
         }
 
         return new Answer(stored.StatusCode, stored.Body, stored.ContentType).ToResult(replayed: true);
+    }
+
+    private static async Task<(WebhookAnswerRow? Replay, CaseRow? Case, DepartmentRow? Step)> ReadRowsAsync(CaseStore store, string caseId, string departmentId, string hookKey, CancellationToken cancellationToken)
+    {
+        var filter = $"PartitionKey eq {TableKeys.Literal(caseId)} and (RowKey eq {TableKeys.Literal(CaseRow.Key)} or RowKey eq {TableKeys.Literal(DepartmentRow.KeyFor(departmentId))} or RowKey eq {TableKeys.Literal(hookKey)})";
+        WebhookAnswerRow? replay = null;
+        CaseRow? caseRow = null;
+        DepartmentRow? step = null;
+        await foreach (var e in store.Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            if (e.RowKey == hookKey)
+            {
+                replay = EntityMapper.To<WebhookAnswerRow>(e);
+            }
+            else if (e.RowKey == CaseRow.Key)
+            {
+                caseRow = EntityMapper.To<CaseRow>(e);
+            }
+            else
+            {
+                step = EntityMapper.To<DepartmentRow>(e);
+            }
+        }
+
+        return (replay, caseRow, step);
     }
 
     private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)

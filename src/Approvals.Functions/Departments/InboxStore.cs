@@ -38,6 +38,10 @@ internal sealed class InboxStore(PipelineStorage storage)
             return true;
         }, cancellationToken);
 
+    /// <summary>Sets the status without a read: for final states, after which the row never gets a newer task.</summary>
+    public Task MergeStatusAsync(string departmentId, string caseId, string status, CancellationToken cancellationToken) =>
+        storage.Tasks.UpsertEntityAsync(new TableEntity(departmentId, caseId) { ["Status"] = status }, TableUpdateMode.Merge, cancellationToken);
+
     public async Task<IReadOnlyList<InboxTask>> ListAsync(string departmentId, string? status, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync(cancellationToken);

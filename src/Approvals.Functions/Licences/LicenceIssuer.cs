@@ -19,16 +19,31 @@ internal sealed partial class LicenceIssuer(PipelineStorage storage, SequenceAll
     /// <summary>Validity of an issued licence (食品经营许可证 and most others: five years).</summary>
     public const int ValidityYears = 5;
 
-    public async Task<LicenceRow> IssueAsync(CaseInput c, CancellationToken cancellationToken)
+    /// <param name="c">The case.</param>
+    /// <param name="caseRow">The case row as just written (its ETag saves a read when marking the case issued).</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    public async Task<LicenceRow> IssueAsync(CaseInput c, CaseRow caseRow, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync(cancellationToken);
-        var existing = await storage.Cases.GetEntityIfExistsAsync<LicenceRow>(c.CaseId, LicenceRow.CaseRowKey, cancellationToken: cancellationToken);
-        var licence = existing.HasValue && existing.Value is not null ? existing.Value : await CreateAsync(c, cancellationToken);
+        var existing = caseRow.LicenceNumber is null ? null : await storage.Cases.GetEntityIfExistsAsync<LicenceRow>(c.CaseId, LicenceRow.CaseRowKey, cancellationToken: cancellationToken);
+        var licence = existing is { HasValue: true, Value: not null } ? existing.Value : await CreateAsync(c, caseRow, cancellationToken);
 
         // Both follow-up writes are idempotent, so a re-run after a crash completes them.
         var published = new LicenceRow();
         CopyTo(licence, published, licence.LicenceNumber, "");
         await storage.Licences.UpsertEntityAsync(published, TableUpdateMode.Replace, cancellationToken);
+        caseRow.LicenceNumber = licence.LicenceNumber;
+        caseRow.Status = CaseStatus.Issued;
+        try
+        {
+            await storage.Cases.UpdateEntityAsync(caseRow, caseRow.ETag, TableUpdateMode.Replace, cancellationToken);
+            return licence;
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 412)
+        {
+            // Someone wrote the case row since: apply the change to the row as stored.
+        }
+
         await storage.Cases.UpdateAsync<CaseRow>(c.CaseId, CaseRow.Key, r =>
         {
             if (r.LicenceNumber == licence.LicenceNumber && r.Status == CaseStatus.Issued)
@@ -43,18 +58,17 @@ internal sealed partial class LicenceIssuer(PipelineStorage storage, SequenceAll
         return licence;
     }
 
-    private async Task<LicenceRow> CreateAsync(CaseInput c, CancellationToken cancellationToken)
+    private async Task<LicenceRow> CreateAsync(CaseInput c, CaseRow row, CancellationToken cancellationToken)
     {
-        var row = await storage.Cases.GetEntityAsync<CaseRow>(c.CaseId, CaseRow.Key, cancellationToken: cancellationToken);
         var type = clocks.Type(c.LicenceTypeId, c.LicenceTypeVersion);
         var calendar = clocks.Calendar(type.Jurisdiction, c.CalendarVersion);
-        var applicant = StoredJson.Read<ApplicantDetails>(row.Value.ApplicantJson)!;
+        var applicant = StoredJson.Read<ApplicantDetails>(row.ApplicantJson)!;
         var now = time.GetUtcNow();
         var today = calendar.LocalDate(now);
         var number = LicenceNumbers.Create(type.Code, today, await sequences.NextAsync($"licence|{type.Code}|{today:yyyyMMdd}", 10, cancellationToken));
         var departments = type.Departments.OrderBy(d => d.Role).Select(d => d.Name).ToList();
         var doc = new LicenceDocument(number, c.CaseNumber, type.Id, type.Name, new LicenceHolder(applicant.Name, applicant.IdNumber),
-            Scope(row.Value.FormJson, type.Name), now, today, today.AddYears(ValidityYears).AddDays(-1), departments);
+            Scope(row.FormJson, type.Name), now, today, today.AddYears(ValidityYears).AddDays(-1), departments);
         await keys.PublishAsync(cancellationToken);
         var jws = keys.Signer.Sign(doc);
         var pdfBlob = await StorePdfAsync(doc, number, cancellationToken);

@@ -15,16 +15,18 @@ internal sealed record ResumeInput(CaseInput Case, string DepartmentId, string P
 
 internal sealed record StepAlertInput(CaseInput Case, string DepartmentId, AlertLevel Level, ClockSnapshot Clock, DateTimeOffset At);
 
-internal sealed record NotifyInput(CaseInput Case, string DepartmentId, string TaskId);
+internal sealed record NotifyInput(CaseInput Case, string DepartmentId, string TaskId, DateOnly? DueDate);
+
+/// <summary>What opening a task found: the due date shown, and whether the department wants a webhook.</summary>
+internal sealed record OpenTaskResult(DateOnly? DueDate, bool HasWebhook);
 
 internal sealed record WebhookFailureInput(CaseInput Case, string DepartmentId, string TaskId, string Error);
 
-internal sealed record AcceptInput(CaseInput Case, DateTimeOffset At, bool Deemed);
+// Begin: also record the submission (automatic acceptance: one activity instead of two).
+internal sealed record AcceptInput(CaseInput Case, DateTimeOffset At, bool Deemed, bool Begin = false);
 
 internal sealed record RefuseInput(CaseInput Case, IReadOnlyList<ReasonDto> Reasons);
 
 internal sealed record WithdrawInput(CaseInput Case, WithdrawEvent Withdrawal);
 
 internal sealed record DecideInput(CaseInput Case, bool Approved, IReadOnlyList<ReasonDto> Reasons);
-
-internal sealed record PublishInput(CaseInput Case, bool Approved, string? LicenceNumber);

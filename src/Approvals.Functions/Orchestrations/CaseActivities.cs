@@ -13,14 +13,17 @@ internal static partial class CaseActivities
     {
         public override async Task<bool> RunAsync(TaskActivityContext context, CaseInput input)
         {
-            var ct = context.CancellationToken;
+            await RecordAsync(s, context.IdempotencyKey, input, context.CancellationToken);
+            return true;
+        }
+
+        internal static async Task RecordAsync(PipelineServices s, string key, CaseInput input, CancellationToken ct)
+        {
             var (type, _) = s.Pinned(input);
-            var row = await s.Cases.GetCaseAsync(input.CaseId, ct);
-            await s.Journal.AppendAsync(input, context.IdempotencyKey, input.SubmittedAt, "Submitted", "applicant:" + row?.ApplicantSubject, null,
+            await s.Journal.AppendAsync(input, key, input.SubmittedAt, "Submitted", "applicant:" + input.ApplicantSubject, null,
                 new Dictionary<string, string?> { ["licenceTypeId"] = type.Id, ["licenceTypeVersion"] = type.Version, ["calendarVersion"] = input.CalendarVersion },
                 null, ct);
             await s.Journal.RecordReceivedAsync(input.CaseId, input.CaseNumber, type.Id, type.Departments.Select(d => d.DepartmentId).ToList(), input.SubmittedAt, ct);
-            return true;
         }
     }
 
@@ -30,6 +33,11 @@ internal static partial class CaseActivities
         public override async Task<DateTimeOffset?> RunAsync(TaskActivityContext context, AcceptInput input)
         {
             var ct = context.CancellationToken;
+            if (input.Begin)
+            {
+                await BeginCase.RecordAsync(s, context.IdempotencyKey + ":begin", input.Case, ct);
+            }
+
             var (type, calendar) = s.Pinned(input.Case);
             var row = await s.Cases.UpdateCaseAsync(input.Case.CaseId, r =>
             {
@@ -46,7 +54,8 @@ internal static partial class CaseActivities
                 r.PausedByJson = "[]";
                 if (!CaseStatus.IsFinal(r.Status))
                 {
-                    r.Status = CaseStatus.Accepted;
+                    // Review starts at once (并联审批 fans out on acceptance): Accepted is only a timeline event.
+                    r.Status = CaseStatus.InReview;
                 }
 
                 return true;
@@ -108,40 +117,6 @@ internal static partial class CaseActivities
             }, ct);
             await s.Journal.AppendAsync(input.Case, context.IdempotencyKey, input.Withdrawal.At, "Withdrawn", input.Withdrawal.By, null, null, null, ct);
             await s.Journal.CloseAlertsAsync(input.Case.CaseId, null, input.Withdrawal.At, ct);
-            return true;
-        }
-    }
-
-    /// <summary>The join's outcome: approved, or rejected with every department's reasons.</summary>
-    internal sealed class DecideCase(PipelineServices s) : TaskActivity<DecideInput, bool>
-    {
-        public override async Task<bool> RunAsync(TaskActivityContext context, DecideInput input)
-        {
-            var ct = context.CancellationToken;
-            var (type, calendar) = s.Pinned(input.Case);
-            var now = s.Time.GetUtcNow();
-            var status = input.Approved ? CaseStatus.Approved : CaseStatus.Rejected;
-            var row = await s.Cases.UpdateCaseAsync(input.Case.CaseId, r =>
-            {
-                if (r.DecidedAt is not null)
-                {
-                    return false;
-                }
-
-                var events = StoredJson.Read<List<ClockEventDto>>(r.ClockJson) ?? [];
-                events.Add(ClockEventDto.Decided(now));
-                r.ClockJson = StoredJson.Write(events);
-                r.Status = status;
-                r.DecidedAt = now;
-                r.ReasonsJson = StoredJson.Write(input.Reasons);
-                return true;
-            }, ct);
-            var decidedAt = row?.DecidedAt ?? now;
-            var state = CaseClocks.Evaluate(StoredJson.Read<List<ClockEventDto>>(row?.ClockJson) ?? [], calendar, CaseClocks.CaseRules(type), decidedAt);
-            await s.Journal.AppendAsync(input.Case, context.IdempotencyKey, decidedAt, status, "system", null,
-                new Dictionary<string, string?> { ["reasons"] = string.Join("；", input.Reasons.Select(r => $"{r.DepartmentId}: {r.Reason}")) }, ClockSnapshot.From(state), ct);
-            await s.Journal.RecordDecidedAsync(input.Case.CaseId, input.Case.CaseNumber, type.Id, null, status, decidedAt, state.WorkingDaysUsed, state.DecidedOnTime ?? true, ct);
-            await s.Journal.CloseAlertsAsync(input.Case.CaseId, null, decidedAt, ct);
             return true;
         }
     }

@@ -27,8 +27,8 @@ internal sealed class DepartmentReview(CaseClocks clocks) : TaskOrchestrator<Ste
         var events = new List<ClockEventDto> { ClockEventDto.Accepted(now()) };
         var taskId = context.NewGuid().ToString("N");
         var instanceId = context.InstanceId;
-        await context.CallActivityAsync(nameof(ReviewActivities.OpenTask), new OpenTaskInput(input.Case, input.DepartmentId, taskId, instanceId, now(), events, false));
-        var notified = NotifyAsync(context, input, taskId);
+        var opened = await context.CallActivityAsync<OpenTaskResult>(nameof(ReviewActivities.OpenTask), new OpenTaskInput(input.Case, input.DepartmentId, taskId, instanceId, now(), events, false));
+        var notified = opened.HasWebhook ? NotifyAsync(context, input, taskId, opened.DueDate) : Task.CompletedTask;
         var raised = AlertLevel.None;
         while (true)
         {
@@ -93,11 +93,11 @@ internal sealed class DepartmentReview(CaseClocks clocks) : TaskOrchestrator<Ste
     }
 
     /// <summary>The signed webhook, with durable retries; a final failure is recorded, never fatal to the review.</summary>
-    private static async Task NotifyAsync(TaskOrchestrationContext context, StepInput input, string taskId)
+    private static async Task NotifyAsync(TaskOrchestrationContext context, StepInput input, string taskId, DateOnly? dueDate)
     {
         try
         {
-            await context.CallActivityAsync<bool>(nameof(WebhookActivities.NotifyDepartment), new NotifyInput(input.Case, input.DepartmentId, taskId), TaskOptions.FromRetryPolicy(WebhookRetry));
+            await context.CallActivityAsync<bool>(nameof(WebhookActivities.NotifyDepartment), new NotifyInput(input.Case, input.DepartmentId, taskId, dueDate), TaskOptions.FromRetryPolicy(WebhookRetry));
         }
         catch (TaskFailedException e)
         {

@@ -5,38 +5,59 @@ using Approvals.Functions.Storage;
 
 namespace Approvals.Functions.Orchestrations;
 
-/// <summary>Issuance (制证) and publication (外网公示).</summary>
+/// <summary>The end of a case: decision (办结), issuance (制证) and publication (外网公示).</summary>
 internal static class IssuanceActivities
 {
-    /// <summary>Issues the e-licence; returns its number (the same number on every re-run).</summary>
-    internal sealed class IssueLicence(LicenceIssuer issuer, CaseJournal journal) : TaskActivity<CaseInput, string>
+    /// <summary>
+    /// Records the join's outcome — approved, or rejected with every department's reasons — then, when approved,
+    /// issues the e-licence, and publishes the decision. One activity, because the three always follow each other and
+    /// each is idempotent on its own (a re-run finds the decision, the licence and the register entry in place).
+    /// Returns the licence number (the same on every re-run) or null.
+    /// </summary>
+    internal sealed class CompleteCase(PipelineServices s, LicenceIssuer issuer) : TaskActivity<DecideInput, string?>
     {
-        public override async Task<string> RunAsync(TaskActivityContext context, CaseInput input)
-        {
-            var licence = await issuer.IssueAsync(input, context.CancellationToken);
-            await journal.AppendAsync(input, context.IdempotencyKey, licence.IssuedAt, "LicenceIssued", "system", null,
-                new Dictionary<string, string?> { ["licenceNumber"] = licence.LicenceNumber, ["keyId"] = licence.KeyId, ["validUntil"] = licence.ValidUntil },
-                null, context.CancellationToken);
-            return licence.LicenceNumber;
-        }
-    }
-
-    /// <summary>Publishes the decision to the public register (the supervision side masks personal data).</summary>
-    internal sealed class PublishDecision(PipelineServices s) : TaskActivity<PublishInput, bool>
-    {
-        public override async Task<bool> RunAsync(TaskActivityContext context, PublishInput input)
+        public override async Task<string?> RunAsync(TaskActivityContext context, DecideInput input)
         {
             var ct = context.CancellationToken;
-            var (type, _) = s.Pinned(input.Case);
-            var row = await s.Cases.GetCaseAsync(input.Case.CaseId, ct);
-            var applicant = StoredJson.Read<ApplicantDetails>(row?.ApplicantJson);
-            var decidedAt = row?.DecidedAt ?? s.Time.GetUtcNow();
-            var decision = input.Approved ? CaseStatus.Approved : CaseStatus.Rejected;
-            await s.Journal.PublishDecisionAsync(input.Case.CaseId, input.Case.CaseNumber, type.Id, type.Name,
-                applicant?.Name ?? "", decision, decidedAt, input.LicenceNumber, ct);
-            await s.Journal.AppendAsync(input.Case, context.IdempotencyKey, decidedAt, "Published", "system", null,
-                new Dictionary<string, string?> { ["decision"] = decision, ["licenceNumber"] = input.LicenceNumber }, null, ct);
-            return true;
+            var (type, calendar) = s.Pinned(input.Case);
+            var now = s.Time.GetUtcNow();
+            var status = input.Approved ? CaseStatus.Approved : CaseStatus.Rejected;
+            var row = await s.Cases.UpdateCaseAsync(input.Case.CaseId, r =>
+            {
+                if (r.DecidedAt is not null)
+                {
+                    return false;
+                }
+
+                var events = StoredJson.Read<List<ClockEventDto>>(r.ClockJson) ?? [];
+                events.Add(ClockEventDto.Decided(now));
+                r.ClockJson = StoredJson.Write(events);
+                r.Status = status;
+                r.DecidedAt = now;
+                r.ReasonsJson = StoredJson.Write(input.Reasons);
+                return true;
+            }, ct) ?? throw new InvalidOperationException($"Case {input.Case.CaseId} has no case row.");
+            var decidedAt = row.DecidedAt ?? now;
+            var state = CaseClocks.Evaluate(StoredJson.Read<List<ClockEventDto>>(row.ClockJson) ?? [], calendar, CaseClocks.CaseRules(type), decidedAt);
+            await s.Journal.AppendAsync(input.Case, context.IdempotencyKey, decidedAt, status, "system", null,
+                new Dictionary<string, string?> { ["reasons"] = string.Join("；", input.Reasons.Select(r => $"{r.DepartmentId}: {r.Reason}")) }, ClockSnapshot.From(state), ct);
+            await s.Journal.RecordDecidedAsync(input.Case.CaseId, input.Case.CaseNumber, type.Id, null, status, decidedAt, state.WorkingDaysUsed, state.DecidedOnTime ?? true, ct);
+            await s.Journal.CloseAlertsAsync(input.Case.CaseId, null, decidedAt, ct);
+
+            string? licenceNumber = null;
+            if (input.Approved)
+            {
+                var licence = await issuer.IssueAsync(input.Case, row, ct);
+                licenceNumber = licence.LicenceNumber;
+                await s.Journal.AppendAsync(input.Case, context.IdempotencyKey + ":issued", licence.IssuedAt, "LicenceIssued", "system", null,
+                    new Dictionary<string, string?> { ["licenceNumber"] = licence.LicenceNumber, ["keyId"] = licence.KeyId, ["validUntil"] = licence.ValidUntil }, null, ct);
+            }
+
+            var applicant = StoredJson.Read<ApplicantDetails>(row.ApplicantJson);
+            await s.Journal.PublishDecisionAsync(input.Case.CaseId, input.Case.CaseNumber, type.Id, type.Name, applicant?.Name ?? "", status, decidedAt, licenceNumber, ct);
+            await s.Journal.AppendAsync(input.Case, context.IdempotencyKey + ":published", decidedAt, "Published", "system", null,
+                new Dictionary<string, string?> { ["decision"] = status, ["licenceNumber"] = licenceNumber }, null, ct);
+            return licenceNumber;
         }
     }
 }

@@ -20,8 +20,6 @@ internal sealed partial class LicenceApproval(CaseClocks clocks) : TaskOrchestra
     {
         var type = clocks.Type(input.LicenceTypeId, input.LicenceTypeVersion);
         var withdraw = context.WaitForExternalEvent<WithdrawEvent>(EventNames.Withdraw);
-        await context.CallActivityAsync(nameof(CaseActivities.BeginCase), input);
-
         var acceptance = await AcceptAsync(context, input, type, withdraw);
         if (acceptance.Outcome is not null)
         {
@@ -72,14 +70,7 @@ internal sealed partial class LicenceApproval(CaseClocks clocks) : TaskOrchestra
             .SelectMany(o => o.Reasons.Select(r => new ReasonDto(o.DepartmentId, r)))
             .ToList();
         var approved = outcomes.All(o => o.Status == StepStatus.Approved);
-        await context.CallActivityAsync(nameof(CaseActivities.DecideCase), new DecideInput(input, approved, reasons));
-        string? licenceNumber = null;
-        if (approved)
-        {
-            licenceNumber = await context.CallActivityAsync<string>(nameof(IssuanceActivities.IssueLicence), input);
-        }
-
-        await context.CallActivityAsync(nameof(IssuanceActivities.PublishDecision), new PublishInput(input, approved, licenceNumber));
+        var licenceNumber = await context.CallActivityAsync<string?>(nameof(IssuanceActivities.CompleteCase), new DecideInput(input, approved, reasons));
         return new CaseOutcome(approved ? CaseStatus.Issued : CaseStatus.Rejected, licenceNumber, reasons);
     }
 
@@ -89,9 +80,10 @@ internal sealed partial class LicenceApproval(CaseClocks clocks) : TaskOrchestra
         if (type.ServiceCentre.Mode == AcceptanceMode.AutoAccept)
         {
             // 即报即受理: a complete application is accepted on submission.
-            return new AcceptanceResult(null, await context.CallActivityAsync<DateTimeOffset?>(nameof(CaseActivities.AcceptCase), new AcceptInput(input, now(), false)));
+            return new AcceptanceResult(null, await context.CallActivityAsync<DateTimeOffset?>(nameof(CaseActivities.AcceptCase), new AcceptInput(input, now(), false, Begin: true)));
         }
 
+        await context.CallActivityAsync(nameof(CaseActivities.BeginCase), input);
         var calendar = clocks.Calendar(type.Jurisdiction, input.CalendarVersion);
         var events = new List<ClockEventDto> { ClockEventDto.Submitted(input.SubmittedAt) };
         // Art. 32: deemed acceptance after 5 working days without 一次性告知, whatever the centre's own promised limit.

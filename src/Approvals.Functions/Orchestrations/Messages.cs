@@ -10,7 +10,8 @@ internal sealed record CaseInput(
     string LicenceTypeId,
     string LicenceTypeVersion,
     string CalendarVersion,
-    DateTimeOffset SubmittedAt);
+    DateTimeOffset SubmittedAt,
+    string ApplicantSubject = "");
 
 /// <summary>Input of <see cref="DepartmentReview"/>.</summary>
 internal sealed record StepInput(CaseInput Case, string DepartmentId);

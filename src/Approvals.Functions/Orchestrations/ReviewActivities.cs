@@ -8,9 +8,9 @@ namespace Approvals.Functions.Orchestrations;
 internal static partial class ReviewActivities
 {
     /// <summary>Opens a task: the department row (visible to the applicant), the inbox row, the timeline entry.</summary>
-    internal sealed class OpenTask(PipelineServices s) : TaskActivity<OpenTaskInput, bool>
+    internal sealed class OpenTask(PipelineServices s, Departments.DepartmentDirectory directory) : TaskActivity<OpenTaskInput, OpenTaskResult>
     {
-        public override async Task<bool> RunAsync(TaskActivityContext context, OpenTaskInput input)
+        public override async Task<OpenTaskResult> RunAsync(TaskActivityContext context, OpenTaskInput input)
         {
             var ct = context.CancellationToken;
             var (type, _) = s.Pinned(input.Case);
@@ -54,11 +54,12 @@ internal static partial class ReviewActivities
             await s.Inbox.UpsertAsync(input.DepartmentId, input.Case.CaseId, input.Case.CaseNumber, type.Id, type.Name,
                 input.IsServiceCentre ? "acceptance" : "review", input.TaskId, StepStatus.Pending, due, input.At, ct);
             var resumed = input.IsServiceCentre && input.Clock.Count > 0 && input.Clock[^1].Kind == nameof(Licensing.Clock.Resumed);
-            await s.Cases.UpdateCaseAsync(input.Case.CaseId, r =>
+            if (input.IsServiceCentre)
             {
-                if (input.IsServiceCentre)
+                // The acceptance step's events are the case clock until acceptance (review steps leave the case row
+                // alone: acceptance already moved the case to InReview).
+                await s.Cases.UpdateCaseAsync(input.Case.CaseId, r =>
                 {
-                    // The acceptance step's events are the case clock until acceptance.
                     r.ClockJson = StoredJson.Write(input.Clock);
                     r.PausedByJson = "[]";
                     if (r.Status == CaseStatus.AwaitingSupplement)
@@ -67,16 +68,9 @@ internal static partial class ReviewActivities
                     }
 
                     return true;
-                }
+                }, ct);
+            }
 
-                if (r.Status is not (CaseStatus.Submitted or CaseStatus.Accepted))
-                {
-                    return false;
-                }
-
-                r.Status = CaseStatus.InReview;
-                return true;
-            }, ct);
             var snapshot = ClockSnapshot.From(state);
             if (resumed)
             {
@@ -85,7 +79,7 @@ internal static partial class ReviewActivities
 
             await s.Journal.AppendAsync(input.Case, context.IdempotencyKey, input.At, "DepartmentNotified", "system", input.DepartmentId,
                 new Dictionary<string, string?> { ["taskId"] = input.TaskId, ["channel"] = "inbox" }, snapshot, ct);
-            return true;
+            return new OpenTaskResult(due, directory.WebhookUrl(input.DepartmentId) is not null);
         }
     }
 
@@ -105,23 +99,19 @@ internal static partial class ReviewActivities
             };
             var at = input.Clock[^1].At;
             var (state, _) = s.Evaluate(input.Case, input.DepartmentId, input.Clock, at);
-            await s.Cases.UpdateDepartmentAsync(input.Case.CaseId, input.DepartmentId, r =>
+            // A final decision ends the step: no later task can exist, so plain merges (one request each) are safe.
+            // The callback already wrote the decision itself when it claimed the task; this adds the stopped clock.
+            await s.Cases.Table.UpsertEntityAsync(new Azure.Data.Tables.TableEntity(input.Case.CaseId, DepartmentRow.KeyFor(input.DepartmentId))
             {
-                if (r.TaskId != d.TaskId)
-                {
-                    return false;
-                }
-
-                r.Status = status;
-                r.Decision = d.Decision;
-                r.ReasonsJson = StoredJson.Write(d.Reasons);
-                r.Officer = d.Officer;
-                r.Comment = d.Comment;
-                r.DecidedAt ??= d.ReceivedAt;
-                r.ClockJson = StoredJson.Write(input.Clock);
-                return true;
-            }, ct);
-            await s.Inbox.SetStatusAsync(input.DepartmentId, input.Case.CaseId, d.TaskId, status, ct);
+                [nameof(DepartmentRow.Status)] = status,
+                [nameof(DepartmentRow.Decision)] = d.Decision,
+                [nameof(DepartmentRow.ReasonsJson)] = StoredJson.Write(d.Reasons),
+                [nameof(DepartmentRow.Officer)] = d.Officer,
+                [nameof(DepartmentRow.Comment)] = d.Comment,
+                [nameof(DepartmentRow.DecidedAt)] = d.ReceivedAt,
+                [nameof(DepartmentRow.ClockJson)] = StoredJson.Write(input.Clock),
+            }, Azure.Data.Tables.TableUpdateMode.Merge, ct);
+            await s.Inbox.MergeStatusAsync(input.DepartmentId, input.Case.CaseId, status, ct);
             var (type, _) = s.Pinned(input.Case);
             await s.Journal.AppendAsync(input.Case, context.IdempotencyKey, d.ReceivedAt, "DepartmentDecided", PipelineServices.Actor(d), input.DepartmentId,
                 new Dictionary<string, string?> { ["decision"] = d.Decision, ["reasons"] = string.Join("；", d.Reasons), ["taskId"] = d.TaskId, ["comment"] = d.Comment },

@@ -28,12 +28,9 @@ internal static class WebhookActivities
 
             var secret = directory.CallbackSecret(input.DepartmentId)
                 ?? throw new InvalidOperationException($"Department {input.DepartmentId} has a WebhookUrl but no CallbackSecret to sign with.");
-            var row = await s.Cases.GetDepartmentAsync(input.Case.CaseId, input.DepartmentId, context.CancellationToken);
-            var events = StoredJson.Read<List<ClockEventDto>>(row?.ClockJson) ?? [];
-            var due = events.Count == 0 ? null : s.Evaluate(input.Case, input.DepartmentId, events, s.Time.GetUtcNow()).Due;
             var decisionUrl = urls.Decision(input.Case.CaseId, input.DepartmentId);
             var body = JsonSerializer.SerializeToUtf8Bytes(
-                new TaskNotification("task.created", input.Case.CaseId, input.Case.CaseNumber, input.DepartmentId, input.TaskId, input.Case.LicenceTypeId, due, decisionUrl),
+                new TaskNotification("task.created", input.Case.CaseId, input.Case.CaseNumber, input.DepartmentId, input.TaskId, input.Case.LicenceTypeId, input.DueDate, decisionUrl),
                 StoredJson.Options);
             var id = "task_" + input.TaskId;
             var timestamp = s.Time.GetUtcNow().ToUnixTimeSeconds();
