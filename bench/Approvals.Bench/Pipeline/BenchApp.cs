@@ -18,7 +18,7 @@ namespace Approvals.Bench.Pipeline;
 /// own table prefix and task hub, with a four-department auto-accepting licence type whose departments are told
 /// of their tasks by webhook (the simulated back offices).
 /// </summary>
-internal sealed class BenchApp(string hookBaseUrl) : WebApplicationFactory<functions::Program>
+internal sealed class BenchApp(string hookBaseUrl, string storage) : WebApplicationFactory<functions::Program>
 {
     public const string TypeId = "bench-permit";
     public static readonly string[] Departments = ["market-supervision", "health", "fire-rescue", "ecology-environment"];
@@ -50,7 +50,7 @@ internal sealed class BenchApp(string hookBaseUrl) : WebApplicationFactory<funct
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var settings = new Dictionary<string, string?>
         {
-            ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
+            ["AzureWebJobsStorage"] = storage,
             ["DurableTask:HubName"] = "h" + _suffix,
             ["DurableTask:PartitionCount"] = "4",
             ["Approvals:TablePrefix"] = Prefix,

@@ -26,10 +26,17 @@ internal static class PipelineBench
     public static async Task<int> RunAsync(string[] args, CancellationToken ct)
     {
         var cases = args.Length > 0 && int.TryParse(args[0], CultureInfo.InvariantCulture, out var n) ? n : 200;
+        // --storage <connection string>: e.g. a private in-memory Azurite on other ports, away from a shared one's autosave stalls.
+        var at = Array.IndexOf(args, "--storage");
+        var storage = at >= 0 && at + 1 < args.Length ? args[at + 1] : "UseDevelopmentStorage=true";
         var log = new Progress("pipeline");
         Console.WriteLine($"Pipeline benchmark against Azurite: {cases} cases × {BenchApp.Departments.Length} departments, signed callbacks");
         Console.WriteLine($"  {Machine.Describe()}");
-        if (Machine.AzuriteTableDb() is { } db)
+        if (storage != "UseDevelopmentStorage=true")
+        {
+            Console.WriteLine("  storage: " + storage.Split(';').FirstOrDefault(p => p.StartsWith("TableEndpoint", StringComparison.OrdinalIgnoreCase)));
+        }
+        else if (Machine.AzuriteTableDb() is { } db)
         {
             Console.WriteLine($"  {db}");
         }
@@ -37,7 +44,7 @@ internal static class PipelineBench
         await using var departments = new DepartmentSimulator();
         await departments.StartAsync(ct);
         BenchApp.SetContentRoot();
-        await using var app = new BenchApp(departments.BaseUrl);
+        await using var app = new BenchApp(departments.BaseUrl, storage);
         using var warm = app.CreateClient();
         var counter = app.Services.GetRequiredService<StorageConnection>().RequestCounter;
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = warm.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
@@ -65,8 +72,16 @@ internal static class PipelineBench
         await using (log.Every(TimeSpan.FromSeconds(2), () => $"webhooks {departments.Received}, decisions visible {run.VisibleMs.Count}, issued {run.Issued}, errors {run.Errors}"))
         {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromMinutes(5));
-        await run.AllIssued.Task.WaitAsync(timeout.Token);
+        timeout.CancelAfter(TimeSpan.FromMinutes(3));
+        try
+        {
+            await run.AllIssued.Task.WaitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            await ExplainStuckAsync(app, http, run, ids);
+            return 2;
+        }
         }
 
         var elapsed = clock.Elapsed;
@@ -75,6 +90,7 @@ internal static class PipelineBench
         await answering;
 
         var visible = run.VisibleMs.Order().ToList();
+        var callbacks = run.CallbackMs.Order().ToList();
         var issued = run.IssuedLatency.Select(t => t.TotalMilliseconds).Order().ToList();
         var perCase = Total(runStart, runEnd) / (double)cases;
         var pipelineOnly = (Total(runStart, runEnd) - run.StatusReads) / (double)cases;
@@ -84,6 +100,7 @@ internal static class PipelineBench
             new($"{cases} cases × 4 departments, submit → licence issued", $"≥ {TargetCasesPerSecond} cases/s", $"{rate:0.0} cases/s ({elapsed.TotalSeconds:0.0} s)", $"{pipelineOnly:0.0} per case", rate >= TargetCasesPerSecond),
             new("callback → visible in GET /api/applications/{id}", $"p99 ≤ {TargetVisibleP99Ms} ms", $"p50 {Pct(visible, 50):0} ms, p99 {Pct(visible, 99):0} ms (n={visible.Count})", "–", Pct(visible, 99) <= TargetVisibleP99Ms),
             new("submit → licence issued, per case", "–", $"p50 {Pct(issued, 50):0} ms, p99 {Pct(issued, 99):0} ms", "–", null),
+            new("signed callback answered (202), of the above", "–", $"p50 {Pct(callbacks, 50):0} ms, p99 {Pct(callbacks, 99):0} ms", "–", null),
         };
         var breakdown = $"Storage requests per case during the run: {perCase:0.0} in all ({Per(runStart, runEnd, cases)}), of which {run.StatusReads / (double)cases:0.0} are the benchmark's own status reads (one table query each); "
             + $"{pipelineOnly:0.0} per case for the pipeline itself (submit, orchestrations, activities, callbacks, webhooks, issuance). Setup (draft + 2 uploads): {Total(setupStart, setupEnd) / (double)cases:0.0} per case.";
@@ -93,6 +110,26 @@ internal static class PipelineBench
         var path = await BenchReport.WriteAsync("bench-pipeline.md", "Pipeline benchmark", rows, [breakdown], ct);
         Console.WriteLine($"written to {path}");
         return rows.Any(r => r.Pass == false) ? 1 : 0;
+    }
+
+    private static async Task ExplainStuckAsync(BenchApp app, HttpClient http, RunState run, string[] ids)
+    {
+        var engine = app.Services.GetRequiredService<Approvals.Durable.DurableTaskClient>();
+        foreach (var id in ids.Where(i => !run.IssuedIds.ContainsKey(i)).Take(5))
+        {
+            var view = await http.GetFromJsonAsync<JsonObject>(new Uri($"/api/applications/{id}", UriKind.Relative));
+            var meta = await engine.GetInstanceAsync(id, true);
+            Console.Error.WriteLine($"stuck {id}: {view?["status"]}, instance {meta?.RuntimeStatus} {meta?.FailureDetails?.ErrorMessage}");
+            foreach (var h in (await engine.GetOrchestrationHistoryAsync(id)).TakeLast(6))
+            {
+                Console.Error.WriteLine($"    {h.EventType} {h.Name} {h.TaskId} {h.Data?[..Math.Min(160, h.Data.Length)]}");
+            }
+        }
+
+        foreach (var d in await engine.GetDeadLettersAsync())
+        {
+            Console.Error.WriteLine($"dead letter {d.Kind} {d.Name} {d.InstanceId}: {d.LastError}");
+        }
     }
 
     private static async Task<string> PrepareAsync(HttpClient http, CancellationToken ct)
@@ -153,6 +190,7 @@ internal static class PipelineBench
             request.Headers.Add("webhook-signature", WebhookSignature.Sign(WebhookSignature.SecretBytes(BenchApp.SecretOf(task.DepartmentId)), id, timestamp, body));
             var sent = Stopwatch.GetTimestamp();
             (await http.SendAsync(request, ct)).EnsureSuccessStatusCode();
+            run.CallbackMs.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
             while (true)
             {
                 var view = await ReadAsync(http, run, task.CaseId, ct);
@@ -179,6 +217,7 @@ internal static class PipelineBench
             if (view["status"]!.GetValue<string>() == "Issued")
             {
                 run.IssuedLatency.Add(run.Clock!.Elapsed - run.SubmittedAt[caseId]);
+                run.IssuedIds[caseId] = true;
                 if (Interlocked.Increment(ref run.Issued) == run.Cases)
                 {
                     run.AllIssued.TrySetResult();
@@ -187,7 +226,7 @@ internal static class PipelineBench
                 return;
             }
 
-            await Task.Delay(20, ct);
+            await Task.Delay(100, ct);
         }
     }
 
@@ -214,7 +253,9 @@ internal static class PipelineBench
         public Stopwatch? Clock;
         public ConcurrentDictionary<string, TimeSpan> SubmittedAt { get; } = new();
         public ConcurrentDictionary<string, int> Approvals { get; } = new();
+        public ConcurrentDictionary<string, bool> IssuedIds { get; } = new();
         public ConcurrentBag<double> VisibleMs { get; } = [];
+        public ConcurrentBag<double> CallbackMs { get; } = [];
         public ConcurrentBag<TimeSpan> IssuedLatency { get; } = [];
         public TaskCompletionSource AllIssued { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -40,7 +40,8 @@ internal static class ApiExtensions
         services.AddSingleton<LicenceIssuer>();
         services.AddSingleton<CaseJournal>();
         services.AddSingleton<PipelineServices>();
-        services.AddHttpClient(WebhookActivities.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
+        services.AddHttpClient(WebhookSender.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
+        services.AddSingleton<WebhookSender>();
         services.AddApprovalsIdentity();
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));

@@ -17,8 +17,8 @@ internal sealed record StepAlertInput(CaseInput Case, string DepartmentId, Alert
 
 internal sealed record NotifyInput(CaseInput Case, string DepartmentId, string TaskId, DateOnly? DueDate);
 
-/// <summary>What opening a task found: the due date shown, and whether the department wants a webhook.</summary>
-internal sealed record OpenTaskResult(DateOnly? DueDate, bool HasWebhook);
+/// <summary>What opening a task found: the due date shown, and whether a webhook still has to be delivered (with retries).</summary>
+internal sealed record OpenTaskResult(DateOnly? DueDate, bool WebhookPending);
 
 internal sealed record WebhookFailureInput(CaseInput Case, string DepartmentId, string TaskId, string Error);
 

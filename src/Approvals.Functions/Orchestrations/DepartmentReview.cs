@@ -12,8 +12,8 @@ namespace Approvals.Functions.Orchestrations;
 /// </summary>
 internal sealed class DepartmentReview(CaseClocks clocks) : TaskOrchestrator<StepInput, StepOutcome>
 {
-    /// <summary>Outgoing webhooks: 6 attempts over about a minute and a half, then the failure is recorded.</summary>
-    internal static readonly RetryPolicy WebhookRetry = new(6, TimeSpan.FromSeconds(2), 2.0, TimeSpan.FromSeconds(60));
+    /// <summary>Outgoing webhooks: after the inline attempt, 5 more over about a minute, then the failure is recorded.</summary>
+    internal static readonly RetryPolicy WebhookRetry = new(5, TimeSpan.FromSeconds(2), 2.0, TimeSpan.FromSeconds(60));
 
     public override async Task<StepOutcome> RunAsync(TaskOrchestrationContext context, StepInput input)
     {
@@ -28,7 +28,7 @@ internal sealed class DepartmentReview(CaseClocks clocks) : TaskOrchestrator<Ste
         var taskId = context.NewGuid().ToString("N");
         var instanceId = context.InstanceId;
         var opened = await context.CallActivityAsync<OpenTaskResult>(nameof(ReviewActivities.OpenTask), new OpenTaskInput(input.Case, input.DepartmentId, taskId, instanceId, now(), events, false));
-        var notified = opened.HasWebhook ? NotifyAsync(context, input, taskId, opened.DueDate) : Task.CompletedTask;
+        var notified = opened.WebhookPending ? NotifyAsync(context, input, taskId, opened.DueDate) : Task.CompletedTask;
         var raised = AlertLevel.None;
         while (true)
         {

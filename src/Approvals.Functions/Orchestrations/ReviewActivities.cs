@@ -8,7 +8,7 @@ namespace Approvals.Functions.Orchestrations;
 internal static partial class ReviewActivities
 {
     /// <summary>Opens a task: the department row (visible to the applicant), the inbox row, the timeline entry.</summary>
-    internal sealed class OpenTask(PipelineServices s, Departments.DepartmentDirectory directory) : TaskActivity<OpenTaskInput, OpenTaskResult>
+    internal sealed class OpenTask(PipelineServices s, Departments.WebhookSender webhooks) : TaskActivity<OpenTaskInput, OpenTaskResult>
     {
         public override async Task<OpenTaskResult> RunAsync(TaskActivityContext context, OpenTaskInput input)
         {
@@ -79,7 +79,21 @@ internal static partial class ReviewActivities
 
             await s.Journal.AppendAsync(input.Case, context.IdempotencyKey, input.At, "DepartmentNotified", "system", input.DepartmentId,
                 new Dictionary<string, string?> { ["taskId"] = input.TaskId, ["channel"] = "inbox" }, snapshot, ct);
-            return new OpenTaskResult(due, directory.WebhookUrl(input.DepartmentId) is not null);
+            if (input.IsServiceCentre || !webhooks.IsConfigured(input.DepartmentId))
+            {
+                return new OpenTaskResult(due, false);
+            }
+
+            // First webhook attempt inline (the common case costs no extra activity); retries with backoff otherwise.
+            try
+            {
+                await webhooks.SendAsync(new NotifyInput(input.Case, input.DepartmentId, input.TaskId, due), ct);
+                return new OpenTaskResult(due, false);
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+            {
+                return new OpenTaskResult(due, true);
+            }
         }
     }
 
