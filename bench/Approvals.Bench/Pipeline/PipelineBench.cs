@@ -213,7 +213,18 @@ internal static class PipelineBench
     {
         while (!ct.IsCancellationRequested)
         {
-            var view = await ReadAsync(http, run, caseId, ct);
+            JsonObject view;
+            try
+            {
+                view = await ReadAsync(http, run, caseId, ct);
+            }
+            catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException && !ct.IsCancellationRequested)
+            {
+                Interlocked.Increment(ref run.Errors);
+                Console.Error.WriteLine($"  following {caseId}: {e.GetType().Name}: {e.Message}");
+                continue;
+            }
+
             if (view["status"]!.GetValue<string>() == "Issued")
             {
                 run.IssuedLatency.Add(run.Clock!.Elapsed - run.SubmittedAt[caseId]);
