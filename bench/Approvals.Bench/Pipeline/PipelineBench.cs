@@ -211,6 +211,8 @@ internal static class PipelineBench
 
     private static async Task FollowToIssuedAsync(HttpClient http, RunState run, string caseId, CancellationToken ct)
     {
+        // Back off from 50 ms to 400 ms: the harness's reads compete with the pipeline for the same emulator.
+        var delay = 50;
         while (!ct.IsCancellationRequested)
         {
             JsonObject view;
@@ -237,7 +239,8 @@ internal static class PipelineBench
                 return;
             }
 
-            await Task.Delay(100, ct);
+            await Task.Delay(delay, ct);
+            delay = Math.Min(delay * 2, 400);
         }
     }
 
