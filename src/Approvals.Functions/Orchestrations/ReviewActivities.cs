@@ -56,8 +56,7 @@ internal static partial class ReviewActivities
             var resumed = input.IsServiceCentre && input.Clock.Count > 0 && input.Clock[^1].Kind == nameof(Licensing.Clock.Resumed);
             if (input.IsServiceCentre)
             {
-                // The acceptance step's events are the case clock until acceptance (review steps leave the case row
-                // alone: acceptance already moved the case to InReview).
+                // The acceptance step's events are the case clock until acceptance.
                 await s.Cases.UpdateCaseAsync(input.Case.CaseId, r =>
                 {
                     r.ClockJson = StoredJson.Write(input.Clock);
@@ -67,6 +66,20 @@ internal static partial class ReviewActivities
                         r.Status = CaseStatus.Submitted;
                     }
 
+                    return true;
+                }, ct);
+            }
+            else if (input.DepartmentId == type.Lead.DepartmentId)
+            {
+                // One step (the lead's) moves the case from Accepted to InReview: one write per case, not per department.
+                await s.Cases.UpdateCaseAsync(input.Case.CaseId, r =>
+                {
+                    if (r.Status != CaseStatus.Accepted)
+                    {
+                        return false;
+                    }
+
+                    r.Status = CaseStatus.InReview;
                     return true;
                 }, ct);
             }
