@@ -10,6 +10,7 @@ using Approvals.Functions.Licences;
 using Approvals.Functions.Materials;
 using Approvals.Functions.Orchestrations;
 using Approvals.Functions.Storage;
+using Approvals.Functions.Supervision;
 using Approvals.Licensing.Calendar;
 using Approvals.Licensing.Catalogue;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -42,6 +43,7 @@ internal static class ApiExtensions
         services.AddSingleton<PipelineServices>();
         services.AddHttpClient(WebhookSender.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
         services.AddSingleton<WebhookSender>();
+        services.AddSupervision();
         services.AddApprovalsIdentity();
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
@@ -76,6 +78,7 @@ internal static class ApiExtensions
         app.MapMaterialsApi();
         app.MapLicencesApi();
         app.MapDepartmentsApi();
+        app.MapSupervisionApi();
         return app;
     }
 }

@@ -209,12 +209,7 @@ internal static class ApplicationsApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["text"] = ["Required, at most 4,000 characters."] }, type: "/problems/validation");
         }
 
-        var complaint = await journal.AddComplaintAsync(id, row.Number, user.Subject()!, body.Text.Trim(), time.GetUtcNow(), cancellationToken);
-        if (complaint is null)
-        {
-            return Problems.Create(StatusCodes.Status503ServiceUnavailable, "supervision-unavailable", "Complaints cannot be recorded yet: the supervision service is not available.");
-        }
-
+        var complaint = (await journal.AddComplaintAsync(id, row.Number, user.Subject()!, body.Text.Trim(), time.GetUtcNow(), cancellationToken))!;
         return TypedResults.Created($"/api/applications/{id}/complaints/{complaint.Id}", complaint);
     }
 

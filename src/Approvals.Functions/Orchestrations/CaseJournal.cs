@@ -1,3 +1,4 @@
+using Approvals.Functions.Supervision;
 using Approvals.Licensing.Clock;
 
 namespace Approvals.Functions.Orchestrations;
@@ -6,38 +7,39 @@ namespace Approvals.Functions.Orchestrations;
 internal sealed record ComplaintFiled(string Id, string CaseId, string CaseNumber, string Text, DateTimeOffset At);
 
 /// <summary>
-/// The pipeline's one door to electronic supervision (电子监察): the hash-chained timeline, alerts, statistics facts,
-/// the public register and complaints. Activities run at least once, so every timeline entry carries a key derived
-/// from the activity's idempotency key: a re-run appends nothing new.
+/// The pipeline's one door to electronic supervision (电子监察, <see cref="SupervisionRecorder"/>): the hash-chained
+/// timeline, alerts, statistics facts, the public register and complaints. Activities run at least once, so every
+/// timeline entry carries a key derived from the activity's idempotency key: a re-run appends nothing new.
 /// </summary>
-/// <remarks>
-/// The supervision recorder (src/Approvals.Functions/Supervision, another helper's area) is not in main yet: until it
-/// is, these calls record nothing and complaints are refused with 503. Wiring it is this class alone.
-/// </remarks>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "Instance methods: they call the supervision recorder once it is wired.")]
-internal sealed class CaseJournal
+internal sealed class CaseJournal(SupervisionRecorder recorder)
 {
     public Task AppendAsync(CaseInput c, string key, DateTimeOffset at, string type, string actor, string? departmentId,
         IReadOnlyDictionary<string, string?>? details, ClockSnapshot? clock, CancellationToken cancellationToken) =>
         AppendAsync(c.CaseId, c.CaseNumber, key, at, type, actor, departmentId, details, clock, cancellationToken);
 
     public Task AppendAsync(string caseId, string caseNumber, string key, DateTimeOffset at, string type, string actor, string? departmentId,
-        IReadOnlyDictionary<string, string?>? details, ClockSnapshot? clock, CancellationToken cancellationToken) => Task.CompletedTask;
+        IReadOnlyDictionary<string, string?>? details, ClockSnapshot? clock, CancellationToken cancellationToken) =>
+        recorder.AppendAsync(new TimelineAppend(caseId, caseNumber, key, at, type, actor, departmentId, details,
+            clock is null ? null : new TimelineClock(clock.Status, clock.DueDate, clock.WorkingDaysUsed, clock.LimitWorkingDays, clock.PausedFor)), cancellationToken);
 
     public Task RaiseAlertAsync(string caseId, string caseNumber, string licenceTypeId, string? departmentId, AlertLevel level, DateTimeOffset at, DateOnly? dueDate, CancellationToken cancellationToken) =>
-        Task.CompletedTask;
+        recorder.RaiseAlertAsync(new AlertRaised(caseId, caseNumber, licenceTypeId, departmentId, level, at, dueDate), cancellationToken);
 
-    public Task CloseAlertsAsync(string caseId, string? departmentId, DateTimeOffset at, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task CloseAlertsAsync(string caseId, string? departmentId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        recorder.CloseAlertsAsync(caseId, departmentId, at, cancellationToken);
 
     public Task RecordReceivedAsync(string caseId, string caseNumber, string licenceTypeId, IReadOnlyList<string> departmentIds, DateTimeOffset at, CancellationToken cancellationToken) =>
-        Task.CompletedTask;
+        recorder.RecordReceivedAsync(new CaseReceived(caseId, caseNumber, licenceTypeId, departmentIds, at), cancellationToken);
 
     public Task RecordDecidedAsync(string caseId, string caseNumber, string licenceTypeId, string? departmentId, string outcome, DateTimeOffset decidedAt, int workingDaysUsed, bool onTime, CancellationToken cancellationToken) =>
-        Task.CompletedTask;
+        recorder.RecordDecidedAsync(new StepDecided(caseId, caseNumber, licenceTypeId, departmentId, outcome, decidedAt, workingDaysUsed, onTime), cancellationToken);
 
     public Task PublishDecisionAsync(string caseId, string caseNumber, string licenceTypeId, string licenceTypeName, string applicantName, string decision, DateTimeOffset decidedAt, string? licenceNumber, CancellationToken cancellationToken) =>
-        Task.CompletedTask;
+        recorder.PublishDecisionAsync(new RegisterEntry(caseId, caseNumber, licenceTypeId, licenceTypeName, applicantName, decision, decidedAt, licenceNumber), cancellationToken);
 
-    public Task<ComplaintFiled?> AddComplaintAsync(string caseId, string caseNumber, string applicantSubject, string text, DateTimeOffset at, CancellationToken cancellationToken) =>
-        Task.FromResult<ComplaintFiled?>(null);
+    public async Task<ComplaintFiled?> AddComplaintAsync(string caseId, string caseNumber, string applicantSubject, string text, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var c = await recorder.AddComplaintAsync(new NewComplaint(caseId, caseNumber, applicantSubject, text, at), cancellationToken);
+        return new ComplaintFiled(c.Id, c.CaseId, c.CaseNumber, c.Text, c.At);
+    }
 }

@@ -99,10 +99,13 @@ public sealed class ApplicantTests(PipelineApp app) : IClassFixture<PipelineApp>
     }
 
     [Fact]
-    public async Task Complaint_EmptyText_400()
+    public async Task Complaint_OwnCase_201AndEmptyText400()
     {
         var driver = new Driver(app, "applicant-complaint");
         var id = await driver.CreateDraftAsync();
+        var response = await driver.Http.PostAsJsonAsync($"/api/applications/{id}/complaints", new { text = "窗口人员未一次性告知所需材料" });
+        response.StatusCode.Should().Be(HttpStatusCode.Created);
+        (await response.Content.ReadFromJsonAsync<JsonObject>())!["caseId"]!.GetValue<string>().Should().Be(id);
         (await driver.Http.PostAsJsonAsync($"/api/applications/{id}/complaints", new { text = "" })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
     }
 

@@ -101,6 +101,21 @@ public sealed class CallbackTests(PipelineApp app) : IClassFixture<PipelineApp>
     }
 
     [Fact]
+    public async Task Decide_TwoDifferentCallbacksRace_ExactlyOneDecides()
+    {
+        var driver = new Driver(app, "applicant-cb6");
+        var id = await driver.SubmitCompleteCaseAsync();
+        var taskId = await driver.WaitForTaskAsync(id, "fire-rescue");
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(i =>
+            driver.DecideAsync(id, "fire-rescue", i % 2 == 0 ? Driver.Approve(taskId) : Driver.Reject(taskId, "并发" + i))));
+        answers.Count(a => a.StatusCode == HttpStatusCode.Accepted).Should().Be(1);
+        answers.Count(a => a.StatusCode == HttpStatusCode.Conflict).Should().Be(5);
+        var winner = await answers.Single(a => a.StatusCode == HttpStatusCode.Accepted).Content.ReadFromJsonAsync<JsonObject>();
+        var step = Driver.Department(await driver.GetCaseAsync(id), "fire-rescue");
+        step["decision"]!.GetValue<string>().Should().Be(winner!["decision"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Decide_RejectWithoutReasonsOrUnknownDecision_422()
     {
         var driver = new Driver(app, "applicant-cb5");

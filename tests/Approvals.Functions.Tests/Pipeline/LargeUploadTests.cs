@@ -5,7 +5,12 @@ using System.Text.Json.Nodes;
 
 namespace Approvals.Functions.Tests.Pipeline;
 
+/// <summary>Memory is measured for the whole process: this class runs alone, after the parallel ones.</summary>
+[CollectionDefinition(nameof(MeasuresProcessMemory), DisableParallelization = true)]
+public sealed class MeasuresProcessMemory;
+
 /// <summary>A 200 MB material streams through: the host never holds it in memory.</summary>
+[Collection(nameof(MeasuresProcessMemory))]
 public sealed class LargeUploadTests(KestrelPipelineApp app) : IClassFixture<KestrelPipelineApp>
 {
     private const long Size = 200L * 1000 * 1000;
@@ -55,7 +60,7 @@ public sealed class LargeUploadTests(KestrelPipelineApp app) : IClassFixture<Kes
         var stored = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
         stored["size"]!.GetValue<long>().Should().Be(Size);
         stored["version"]!.GetValue<int>().Should().Be(2);
-        Console.WriteLine($"heap +{(peakHeap - baselineHeap) / 1048576} MB, ws +{(peakWorkingSet - baselineWorkingSet) / 1048576} MB, allocated {(GC.GetTotalAllocatedBytes() - allocatedBefore) / 1048576} MB, {watch.Elapsed}");
+        Console.WriteLine($"200 MB upload: heap +{(peakHeap - baselineHeap) / 1048576} MB, ws +{(peakWorkingSet - baselineWorkingSet) / 1048576} MB, allocated {(GC.GetTotalAllocatedBytes() - allocatedBefore) / 1048576} MB, {watch.Elapsed}");
         (peakHeap - baselineHeap).Should().BeLessThan(MaxGrowth, $"managed heap grew {(peakHeap - baselineHeap) / 1048576} MB in {watch.Elapsed}");
         (peakWorkingSet - baselineWorkingSet).Should().BeLessThan(MaxGrowth, $"working set grew {(peakWorkingSet - baselineWorkingSet) / 1048576} MB in {watch.Elapsed}");
         var sizes = new List<long?>();
