@@ -1,33 +1,37 @@
 namespace Approvals.Functions.Supervision;
 
 /// <summary>
-/// The one door to electronic supervision (电子监察). Called from activities, which run at least once:
-/// every write is idempotent by its key.
+/// The one door to electronic supervision (电子监察) for the pipeline. Called from activities, which run at least
+/// once: every write is idempotent by its key (timeline: the idempotency key; alerts: case + department + level;
+/// facts: case + department; register: the case). Supervision only observes: nothing here decides a case.
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "First version of the contract; storage follows.")]
-internal sealed class SupervisionRecorder
+internal sealed class SupervisionRecorder(TimelineStore timeline, AlertStore alerts, StatsStore stats, PublicRegister register, ComplaintStore complaints)
 {
-    /// <summary>Appends to the case's hash-chained timeline; the same idempotency key appends once.</summary>
+    /// <summary>Appends to the case's hash-chained timeline; the same idempotency key appends once and returns the first entry.</summary>
     public Task<TimelineEntry> AppendAsync(TimelineAppend entry, CancellationToken cancellationToken) =>
-        Task.FromResult(new TimelineEntry(0, entry.At, entry.Type, entry.Actor, entry.DepartmentId,
-            entry.Details ?? new Dictionary<string, string?>(), entry.Clock, string.Empty, string.Empty));
+        timeline.AppendAsync(entry, cancellationToken);
 
-    /// <summary>Opens an alert (idempotent per case + department + level).</summary>
-    public Task RaiseAlertAsync(AlertRaised alert, CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>Opens an alert, or raises the step's open alert to this level (idempotent; the level never drops).</summary>
+    public Task RaiseAlertAsync(AlertRaised alert, CancellationToken cancellationToken) =>
+        alerts.RaiseAsync(alert, cancellationToken);
 
-    /// <summary>Closes every open alert of the case step (<paramref name="departmentId"/> null = every alert of the case).</summary>
-    public Task CloseAlertsAsync(string caseId, string? departmentId, DateTimeOffset at, CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>Closes the step's open alert (<paramref name="departmentId"/> null = every open alert of the case).</summary>
+    public Task CloseAlertsAsync(string caseId, string? departmentId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        alerts.CloseAsync(caseId, departmentId, at, cancellationToken);
 
-    /// <summary>Records the received fact for statistics.</summary>
-    public Task RecordReceivedAsync(CaseReceived fact, CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>Records that a case was received (submitted), for the case and each of its department steps.</summary>
+    public Task RecordReceivedAsync(CaseReceived fact, CancellationToken cancellationToken) =>
+        stats.RecordReceivedAsync(fact, cancellationToken);
 
-    /// <summary>Records the decided fact for statistics.</summary>
-    public Task RecordDecidedAsync(StepDecided fact, CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>Records a decision of a step (or, with a null department, of the whole case).</summary>
+    public Task RecordDecidedAsync(StepDecided fact, CancellationToken cancellationToken) =>
+        stats.RecordDecidedAsync(fact, cancellationToken);
 
-    /// <summary>Publishes a decision on the public register with personal data masked (idempotent per case).</summary>
-    public Task PublishDecisionAsync(RegisterEntry entry, CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>Publishes a decision on the public register with the applicant's name masked (once per case).</summary>
+    public Task PublishDecisionAsync(RegisterEntry entry, CancellationToken cancellationToken) =>
+        register.PublishAsync(entry, cancellationToken);
 
-    /// <summary>Stores a complaint.</summary>
+    /// <summary>Stores a complaint (投诉) and returns it with its id.</summary>
     public Task<Complaint> AddComplaintAsync(NewComplaint complaint, CancellationToken cancellationToken) =>
-        Task.FromResult(new Complaint(Guid.NewGuid().ToString("N"), complaint.CaseId, complaint.CaseNumber, complaint.Text, complaint.At));
+        complaints.AddAsync(complaint, cancellationToken);
 }
