@@ -98,6 +98,10 @@ internal static partial class DecisionCallback
         step.Decision = decision.Decision;
         step.ReasonsJson = StoredJson.Write(decision.Reasons);
         step.DecidedAt = now;
+        // The step clock stops at the decision; written here, in the claiming transaction, so no later write is needed.
+        var events = StoredJson.Read<List<ClockEventDto>>(step.ClockJson) ?? [];
+        events.Add(ClockEventDto.Decided(now));
+        step.ClockJson = StoredJson.Write(events);
     }
 
     private static string StatusAfter(string decision) => decision switch

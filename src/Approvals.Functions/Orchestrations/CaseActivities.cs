@@ -54,8 +54,8 @@ internal static partial class CaseActivities
                 r.PausedByJson = "[]";
                 if (!CaseStatus.IsFinal(r.Status))
                 {
-                    // Review starts at once (并联审批 fans out on acceptance): Accepted is only a timeline event.
-                    r.Status = CaseStatus.InReview;
+                    // 受理: the lead department's task opening moves the case on to InReview.
+                    r.Status = CaseStatus.Accepted;
                 }
 
                 return true;

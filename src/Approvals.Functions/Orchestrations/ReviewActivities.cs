@@ -56,8 +56,7 @@ internal static partial class ReviewActivities
             var resumed = input.IsServiceCentre && input.Clock.Count > 0 && input.Clock[^1].Kind == nameof(Licensing.Clock.Resumed);
             if (input.IsServiceCentre)
             {
-                // The acceptance step's events are the case clock until acceptance (review steps leave the case row
-                // alone: acceptance already moved the case to InReview).
+                // The acceptance step's events are the case clock until acceptance.
                 await s.Cases.UpdateCaseAsync(input.Case.CaseId, r =>
                 {
                     r.ClockJson = StoredJson.Write(input.Clock);
@@ -67,6 +66,20 @@ internal static partial class ReviewActivities
                         r.Status = CaseStatus.Submitted;
                     }
 
+                    return true;
+                }, ct);
+            }
+            else if (input.DepartmentId == type.Lead.DepartmentId)
+            {
+                // One step (the lead's) moves the case from Accepted to InReview: one write per case, not per department.
+                await s.Cases.UpdateCaseAsync(input.Case.CaseId, r =>
+                {
+                    if (r.Status != CaseStatus.Accepted)
+                    {
+                        return false;
+                    }
+
+                    r.Status = CaseStatus.InReview;
                     return true;
                 }, ct);
             }
@@ -113,18 +126,8 @@ internal static partial class ReviewActivities
             };
             var at = input.Clock[^1].At;
             var (state, _) = s.Evaluate(input.Case, input.DepartmentId, input.Clock, at);
-            // A final decision ends the step: no later task can exist, so plain merges (one request each) are safe.
-            // The callback already wrote the decision itself when it claimed the task; this adds the stopped clock.
-            await s.Cases.Table.UpsertEntityAsync(new Azure.Data.Tables.TableEntity(input.Case.CaseId, DepartmentRow.KeyFor(input.DepartmentId))
-            {
-                [nameof(DepartmentRow.Status)] = status,
-                [nameof(DepartmentRow.Decision)] = d.Decision,
-                [nameof(DepartmentRow.ReasonsJson)] = StoredJson.Write(d.Reasons),
-                [nameof(DepartmentRow.Officer)] = d.Officer,
-                [nameof(DepartmentRow.Comment)] = d.Comment,
-                [nameof(DepartmentRow.DecidedAt)] = d.ReceivedAt,
-                [nameof(DepartmentRow.ClockJson)] = StoredJson.Write(input.Clock),
-            }, Azure.Data.Tables.TableUpdateMode.Merge, ct);
+            // The callback wrote the decision and the stopped clock into the step row when it claimed the task (one
+            // transaction); a final decision ends the step, so the inbox row takes a plain merge (no later task exists).
             await s.Inbox.MergeStatusAsync(input.DepartmentId, input.Case.CaseId, status, ct);
             var (type, _) = s.Pinned(input.Case);
             await s.Journal.AppendAsync(input.Case, context.IdempotencyKey, d.ReceivedAt, "DepartmentDecided", PipelineServices.Actor(d), input.DepartmentId,
