@@ -7,7 +7,8 @@ internal sealed record OpenTaskInput(CaseInput Case, string DepartmentId, string
 
 internal sealed record CancelTaskInput(CaseInput Case, string DepartmentId, string TaskId, string Status = StepStatus.Cancelled);
 
-internal sealed record RecordDecisionInput(CaseInput Case, string DepartmentId, DecisionEvent Decision, IReadOnlyList<ClockEventDto> Clock, bool IsServiceCentre);
+// AlertsOpen: the step raised an alert that the decision closes (false saves the supervision store a query).
+internal sealed record RecordDecisionInput(CaseInput Case, string DepartmentId, DecisionEvent Decision, IReadOnlyList<ClockEventDto> Clock, bool IsServiceCentre, bool AlertsOpen = true);
 
 internal sealed record PauseInput(CaseInput Case, string DepartmentId, DecisionEvent Request, IReadOnlyList<ClockEventDto> Clock, bool IsServiceCentre);
 

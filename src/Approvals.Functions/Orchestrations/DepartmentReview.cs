@@ -71,7 +71,7 @@ internal sealed class DepartmentReview(CaseClocks clocks) : TaskOrchestrator<Ste
             if (decision.Decision is Decisions.Approve or Decisions.Reject)
             {
                 events.Add(ClockEventDto.Decided(now()));
-                await context.CallActivityAsync(nameof(ReviewActivities.RecordDecision), new RecordDecisionInput(input.Case, input.DepartmentId, decision, events, false));
+                await context.CallActivityAsync(nameof(ReviewActivities.RecordDecision), new RecordDecisionInput(input.Case, input.DepartmentId, decision, events, false, raised > AlertLevel.None));
                 await notified;
                 return new StepOutcome(input.DepartmentId, decision.Decision == Decisions.Approve ? StepStatus.Approved : StepStatus.Rejected, decision.Reasons);
             }

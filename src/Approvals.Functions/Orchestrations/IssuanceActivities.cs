@@ -42,7 +42,11 @@ internal static class IssuanceActivities
             await s.Journal.AppendAsync(input.Case, context.IdempotencyKey, decidedAt, status, "system", null,
                 new Dictionary<string, string?> { ["reasons"] = string.Join("；", input.Reasons.Select(r => $"{r.DepartmentId}: {r.Reason}")) }, ClockSnapshot.From(state), ct);
             await s.Journal.RecordDecidedAsync(input.Case.CaseId, input.Case.CaseNumber, type.Id, null, status, decidedAt, state.WorkingDaysUsed, state.DecidedOnTime ?? true, ct);
-            await s.Journal.CloseAlertsAsync(input.Case.CaseId, null, decidedAt, ct);
+            if (row.AlertLevel > 0)
+            {
+                // Only case-level alerts can still be open: every step closed its own when it was decided.
+                await s.Journal.CloseAlertsAsync(input.Case.CaseId, null, decidedAt, ct);
+            }
 
             string? licenceNumber = null;
             if (input.Approved)

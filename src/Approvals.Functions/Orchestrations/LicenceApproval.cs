@@ -130,10 +130,10 @@ internal sealed partial class LicenceApproval(CaseClocks clocks) : TaskOrchestra
                 switch (decision.Decision)
                 {
                     case Decisions.Accept:
-                        await context.CallActivityAsync(nameof(ReviewActivities.RecordDecision), new RecordDecisionInput(input, centre, decision, events.Append(ClockEventDto.Decided(now())).ToList(), true));
+                        await context.CallActivityAsync(nameof(ReviewActivities.RecordDecision), new RecordDecisionInput(input, centre, decision, events.Append(ClockEventDto.Decided(now())).ToList(), true, AlertsOpen: false));
                         return new AcceptanceResult(null, await context.CallActivityAsync<DateTimeOffset?>(nameof(CaseActivities.AcceptCase), new AcceptInput(input, now(), false)));
                     case Decisions.NotAccept:
-                        await context.CallActivityAsync(nameof(ReviewActivities.RecordDecision), new RecordDecisionInput(input, centre, decision, events.Append(ClockEventDto.Decided(now())).ToList(), true));
+                        await context.CallActivityAsync(nameof(ReviewActivities.RecordDecision), new RecordDecisionInput(input, centre, decision, events.Append(ClockEventDto.Decided(now())).ToList(), true, AlertsOpen: false));
                         await context.CallActivityAsync(nameof(CaseActivities.RefuseCase), new RefuseInput(input, decision.Reasons.Select(r => new ReasonDto(centre, r)).ToList()));
                         return new AcceptanceResult(new CaseOutcome(CaseStatus.NotAccepted, null, decision.Reasons.Select(r => new ReasonDto(centre, r)).ToList()), null);
                 }

@@ -135,7 +135,10 @@ internal static partial class ReviewActivities
                 ClockSnapshot.From(state), ct);
             await s.Journal.RecordDecidedAsync(input.Case.CaseId, input.Case.CaseNumber, type.Id, input.DepartmentId, status,
                 d.ReceivedAt, state.WorkingDaysUsed, state.DecidedOnTime ?? true, ct);
-            await s.Journal.CloseAlertsAsync(input.Case.CaseId, input.DepartmentId, d.ReceivedAt, ct);
+            if (input.AlertsOpen)
+            {
+                await s.Journal.CloseAlertsAsync(input.Case.CaseId, input.DepartmentId, d.ReceivedAt, ct);
+            }
             return true;
         }
     }

@@ -79,7 +79,7 @@ internal sealed class Driver(PipelineApp app, string subject = "applicant-1")
         view["departments"]!.AsArray().Select(d => d!.AsObject()).Single(d => d["id"]!.GetValue<string>() == departmentId);
 
     /// <summary>Polls the case until <paramref name="condition"/> holds (a condition with a timeout, never a fixed sleep).</summary>
-    public async Task<JsonObject> WaitForCaseAsync(string caseId, Func<JsonObject, bool> condition, string what, int seconds = 30)
+    public async Task<JsonObject> WaitForCaseAsync(string caseId, Func<JsonObject, bool> condition, string what, int seconds = 60)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         JsonObject view;
@@ -98,14 +98,14 @@ internal sealed class Driver(PipelineApp app, string subject = "applicant-1")
         throw new TimeoutException($"Case {caseId}: {what} did not happen within {seconds}s. Last state: {view.ToJsonString()}");
     }
 
-    public Task<JsonObject> WaitForStatusAsync(string caseId, string status, int seconds = 30) =>
+    public Task<JsonObject> WaitForStatusAsync(string caseId, string status, int seconds = 60) =>
         WaitForCaseAsync(caseId, v => v["status"]!.GetValue<string>() == status, "status " + status, seconds);
 
     /// <summary>Waits until the department's task is pending and returns its task id (from the officer inbox).</summary>
     public async Task<string> WaitForTaskAsync(string caseId, string departmentId, string? notTaskId = null)
     {
         using var officer = app.Officer(departmentId);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
         {
             var tasks = await officer.GetFromJsonAsync<List<InboxTask>>($"/api/departments/{departmentId}/tasks?status=pending", Json);
