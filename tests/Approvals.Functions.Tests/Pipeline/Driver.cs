@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -95,7 +96,36 @@ internal sealed class Driver(PipelineApp app, string subject = "applicant-1")
         }
         while (DateTime.UtcNow < deadline);
 
-        throw new TimeoutException($"Case {caseId}: {what} did not happen within {seconds}s. Last state: {view.ToJsonString()}");
+        throw new TimeoutException($"Case {caseId}: {what} did not happen within {seconds}s. {await EngineStateAsync(caseId)} Last state: {view.ToJsonString()}");
+    }
+
+    /// <summary>The orchestrations' own view, for failure messages: status, failure and the last history events.</summary>
+    public async Task<string> EngineStateAsync(string caseId)
+    {
+        var sb = new StringBuilder();
+        foreach (var instance in new[] { caseId }.Concat(TestCatalogue.Departments.Select(d => $"{caseId}-{d}")))
+        {
+            var meta = await app.Engine.GetInstanceAsync(instance, true);
+            if (meta is null)
+            {
+                continue;
+            }
+
+            sb.Append(CultureInfo.InvariantCulture, $"[{instance}: {meta.RuntimeStatus} {meta.FailureDetails?.ErrorMessage} | ");
+            foreach (var h in (await app.Engine.GetOrchestrationHistoryAsync(instance)).TakeLast(4))
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"{h.EventType} {h.Name} {h.Data?[..Math.Min(120, h.Data.Length)]}; ");
+            }
+
+            sb.Append("] ");
+        }
+
+        foreach (var d in await app.Engine.GetDeadLettersAsync())
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"[dead letter {d.Name} {d.InstanceId}: {d.LastError}] ");
+        }
+
+        return sb.ToString();
     }
 
     public Task<JsonObject> WaitForStatusAsync(string caseId, string status, int seconds = 60) =>
