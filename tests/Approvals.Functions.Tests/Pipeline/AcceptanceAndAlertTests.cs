@@ -26,7 +26,7 @@ public sealed class AcceptanceAndAlertTests(PipelineApp app) : IClassFixture<Pip
 
         await AdvanceToAsync(deemedAt.AddMinutes(1));
         var accepted = await driver.WaitForCaseAsync(id, v => v["status"]!.GetValue<string>() == "InReview"
-            && Driver.Department(v, "market-supervision")["status"]!.GetValue<string>() == "Pending", "deemed acceptance and review");
+            && Driver.Department(v, "market-supervision")["status"]!.GetValue<string>() == "Pending", "deemed acceptance and review", nudge: TimeSpan.FromSeconds(1));
         accepted["deemedAccepted"]!.GetValue<bool>().Should().BeTrue();
         accepted["acceptance"]!["status"]!.GetValue<string>().Should().Be("DeemedAccepted");
         var step = Driver.Department(accepted, "market-supervision");
@@ -77,5 +77,5 @@ public sealed class AcceptanceAndAlertTests(PipelineApp app) : IClassFixture<Pip
     }
 
     private static Task<JsonObject> WaitForAlertAsync(Driver driver, string id, string level) =>
-        driver.WaitForCaseAsync(id, v => Driver.Department(v, "market-supervision")["alertRaised"]!.GetValue<string>() == level, "alert " + level);
+        driver.WaitForCaseAsync(id, v => Driver.Department(v, "market-supervision")["alertRaised"]!.GetValue<string>() == level, "alert " + level, nudge: TimeSpan.FromMinutes(1));
 }

@@ -80,7 +80,9 @@ internal sealed class Driver(PipelineApp app, string subject = "applicant-1")
         view["departments"]!.AsArray().Select(d => d!.AsObject()).Single(d => d["id"]!.GetValue<string>() == departmentId);
 
     /// <summary>Polls the case until <paramref name="condition"/> holds (a condition with a timeout, never a fixed sleep).</summary>
-    public async Task<JsonObject> WaitForCaseAsync(string caseId, Func<JsonObject, bool> condition, string what, int seconds = 60)
+    /// <param name="nudge">When set, the fake clock moves on by this much per poll: time passes while waiting, as it
+    /// would, so a durable timer armed at the same moment as a big clock jump still comes due.</param>
+    public async Task<JsonObject> WaitForCaseAsync(string caseId, Func<JsonObject, bool> condition, string what, int seconds = 60, TimeSpan? nudge = null)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         JsonObject view;
@@ -93,6 +95,10 @@ internal sealed class Driver(PipelineApp app, string subject = "applicant-1")
             }
 
             await Task.Delay(25);
+            if (nudge is { } step)
+            {
+                app.Time.Advance(step);
+            }
         }
         while (DateTime.UtcNow < deadline);
 
