@@ -43,6 +43,16 @@ public sealed class CaseFlowTests(PipelineApp app) : IClassFixture<PipelineApp>
         verification["signature"]!["valid"]!.GetValue<bool>().Should().BeTrue();
         verification["holder"]!["idNumber"]!.GetValue<string>().Should().Contain("*").And.NotBe("91310000MA1FL0000X");
         verification["licenceTypeId"]!.GetValue<string>().Should().Be(TestCatalogue.AutoType);
+
+        // Every step was recorded for the supervisors, in order, on an intact hash chain.
+        using var supervisor = app.CreateClient();
+        supervisor.DefaultRequestHeaders.Authorization = new("Bearer", PipelineApp.Token("supervisor-1", "supervisor"));
+        var timeline = await supervisor.GetFromJsonAsync<JsonObject>($"/api/supervision/applications/{id}/timeline");
+        timeline!["chainValid"]!.GetValue<bool>().Should().BeTrue();
+        var types = timeline["entries"]!.AsArray().Select(e => e!["type"]!.GetValue<string>()).ToList();
+        types.Should().ContainInOrder("MaterialUploaded", "Submitted", "Accepted", "Approved", "LicenceIssued", "Published");
+        types.Count(t => t == "DepartmentNotified").Should().Be(3);
+        types.Count(t => t == "DepartmentDecided").Should().Be(3);
     }
 
     [Fact]
