@@ -51,9 +51,11 @@ internal sealed class AlertRow : ITableEntity
 }
 
 /// <summary>An open alert as the supervision API shows it.</summary>
-/// <remarks><c>Level</c>: <c>warning</c>, <c>yellow</c> or <c>red</c>.</remarks>
-/// <remarks><c>Label</c>: 预警, 黄牌 or 红牌.</remarks>
-/// <remarks><c>Department</c>: The department step, or null for the case as a whole.</remarks>
+/// <remarks>
+/// <para><c>Level</c>: <c>warning</c>, <c>yellow</c> or <c>red</c>.</para>
+/// <para><c>Label</c>: 预警, 黄牌 or 红牌.</para>
+/// <para><c>Department</c>: The department step, or null for the case as a whole.</para>
+/// </remarks>
 internal sealed record AlertView(string CaseId, string CaseNumber, string LicenceTypeId, string? Department, string Level, string Label, DateTimeOffset RaisedAt, DateTimeOffset FirstRaisedAt, DateOnly? DueDate);
 
 /// <summary>The API names of alert levels.</summary>

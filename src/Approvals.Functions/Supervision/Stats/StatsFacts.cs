@@ -58,13 +58,15 @@ internal sealed class FactRow : ITableEntity
 }
 
 /// <summary>The figures of one department or licence type over a period.</summary>
-/// <remarks><c>Received</c>: Cases received (submitted) in the period.</remarks>
-/// <remarks><c>Decided</c>: Decisions made in the period.</remarks>
-/// <remarks><c>OnTime</c>: Of those, decided within the time limit.</remarks>
-/// <remarks><c>OnTimeRate</c>: OnTime / Decided (null when nothing was decided).</remarks>
-/// <remarks><c>AverageWorkingDays</c>: Mean working days used by the decisions in the period (null when none).</remarks>
-/// <remarks><c>Overdue</c>: Open now and past due (an open 黄牌 or 红牌 at query time), whatever the period.</remarks>
-/// <remarks><c>Outcomes</c>: Decisions by outcome.</remarks>
+/// <remarks>
+/// <para><c>Received</c>: Cases received (submitted) in the period.</para>
+/// <para><c>Decided</c>: Decisions made in the period.</para>
+/// <para><c>OnTime</c>: Of those, decided within the time limit.</para>
+/// <para><c>OnTimeRate</c>: OnTime / Decided (null when nothing was decided).</para>
+/// <para><c>AverageWorkingDays</c>: Mean working days used by the decisions in the period (null when none).</para>
+/// <para><c>Overdue</c>: Open now and past due (an open 黄牌 or 红牌 at query time), whatever the period.</para>
+/// <para><c>Outcomes</c>: Decisions by outcome.</para>
+/// </remarks>
 internal sealed record StatsFigures(string Id, string? Name, int Received, int Decided, int OnTime, double? OnTimeRate, double? AverageWorkingDays, int Overdue, IReadOnlyDictionary<string, int> Outcomes);
 
 /// <summary>The statistics answer: per department step, per licence type (whole cases) and in total.</summary>

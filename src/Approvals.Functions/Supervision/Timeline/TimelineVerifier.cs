@@ -3,10 +3,12 @@ using System.Text.Json;
 namespace Approvals.Functions.Supervision;
 
 /// <summary>A case's timeline as read, with the result of recomputing its chain.</summary>
-/// <remarks><c>BrokenAtSeq</c>: The first seq at which the chain does not hold (null when valid).</remarks>
-/// <remarks><c>Failure</c>: Why: <c>seq-gap</c>, <c>prev-hash-mismatch</c>, <c>hash-mismatch</c>, <c>unreadable</c>,
-/// <c>head-mismatch</c>, <c>truncated</c> or <c>anchor-mismatch</c>.</remarks>
-/// <remarks><c>AnchoredSeq</c>: The highest seq anchored in the immutable blob container, if any.</remarks>
+/// <remarks>
+/// <para><c>BrokenAtSeq</c>: The first seq at which the chain does not hold (null when valid).</para>
+/// <para><c>Failure</c>: Why: <c>seq-gap</c>, <c>prev-hash-mismatch</c>, <c>hash-mismatch</c>, <c>unreadable</c>,
+/// <c>head-mismatch</c>, <c>truncated</c> or <c>anchor-mismatch</c>.</para>
+/// <para><c>AnchoredSeq</c>: The highest seq anchored in the immutable blob container, if any.</para>
+/// </remarks>
 internal sealed record VerifiedTimeline(string CaseId, string? CaseNumber, IReadOnlyList<TimelineEntry> Entries, bool ChainValid, long? BrokenAtSeq, string? Failure, long? AnchoredSeq);
 
 /// <summary>Recomputes a chain from its stored rows: every hash, every link, the head and the anchors.</summary>
