@@ -37,6 +37,9 @@ internal sealed class DepartmentReview(CaseClocks clocks) : TaskOrchestrator<Ste
             {
                 raised = state.Alert;
                 await context.CallActivityAsync(nameof(ReviewActivities.RaiseStepAlert), new StepAlertInput(input.Case, input.DepartmentId, raised, ClockSnapshot.From(state), now()));
+                // Time moved on while the alert was recorded (possibly past the next instant, e.g. across a host
+                // outage): evaluate again rather than arm a timer from a stale state.
+                continue;
             }
 
             using var cts = new CancellationTokenSource();
