@@ -35,8 +35,15 @@ public sealed class SupervisionEndToEndTests(PipelineApp app) : IClassFixture<Pi
         published["applicant"]!.GetValue<string>().Should().Be("上*");
         published["licenceNumber"]!.GetValue<string>().Should().Be(issued["licence"]!["licenceNumber"]!.GetValue<string>());
 
-        var timeline = await supervisor.GetFromJsonAsync<JsonObject>($"/api/supervision/applications/{id}/timeline");
-        timeline!["chainValid"]!.GetValue<bool>().Should().BeTrue();
+        // "Published" is the case's last timeline event, appended right after the register entry, and anchored just
+        // after its append commits.
+        var timeline = await WaitAsync(async () =>
+        {
+            var t = await supervisor.GetFromJsonAsync<JsonObject>($"/api/supervision/applications/{id}/timeline");
+            return t!["anchoredSeq"] is not null ? t : null;
+        });
+        timeline["entries"]!.AsArray().Last()!["type"]!.GetValue<string>().Should().Be("Published");
+        timeline["chainValid"]!.GetValue<bool>().Should().BeTrue();
         timeline["caseNumber"]!.GetValue<string>().Should().Be(number);
         timeline["anchoredSeq"]!.GetValue<long>().Should().BeGreaterThan(0, "final events are anchored in the immutable container");
         var seqs = timeline["entries"]!.AsArray().Select(e => e!["seq"]!.GetValue<long>()).ToList();

@@ -143,7 +143,7 @@ public sealed class TimelineTests(SupervisionHost host) : IClassFixture<Supervis
         var caseId = SupervisionHost.NewCaseId();
         await Append(caseId, "t1", "Submitted");
         await Append(caseId, "t2", "DepartmentDecided");
-        await Append(caseId, "t3", "Rejected");   // final: anchored outside the table
+        await Append(caseId, "t3", "Published");   // final: anchored outside the table
 
         // A forger rewrites seq 2 and recomputes every later hash and the head: the table alone looks consistent.
         var pk = TimelineKeys.Partition(caseId);

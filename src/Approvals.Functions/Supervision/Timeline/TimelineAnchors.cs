@@ -9,7 +9,7 @@ namespace Approvals.Functions.Supervision;
 internal sealed record TimelineAnchor(long Seq, string Hash);
 
 /// <summary>
-/// Anchors chain heads outside the table: when a case reaches a final event its head (seq and hash) is appended to an
+/// Anchors chain heads outside the table: when a case reaches its final event its head (seq and hash) is appended to an
 /// append blob in the <c>timeline-anchors</c> container, which the infrastructure puts under a time-based immutability
 /// policy with protected append writes. Someone able to rewrite the table (recomputing every hash and the head) still
 /// cannot change what was anchored, and verification compares the two. Best effort: a failed anchor is logged, and the
@@ -17,9 +17,11 @@ internal sealed record TimelineAnchor(long Seq, string Hash);
 /// </summary>
 internal sealed partial class TimelineAnchors(SupervisionStorage storage, ILogger<TimelineAnchors> logger)
 {
+    // The last event of a case however it ends: decided cases end with Published (after Approved/Rejected and
+    // LicenceIssued), the others with Withdrawn or NotAccepted. One anchor per case keeps it to two blob requests.
     private static readonly HashSet<string> FinalTypes = new(StringComparer.Ordinal)
     {
-        "Approved", "Rejected", "LicenceIssued", "Published", "Withdrawn", "NotAccepted",
+        "Published", "Withdrawn", "NotAccepted",
     };
 
     private volatile bool _containerReady;
