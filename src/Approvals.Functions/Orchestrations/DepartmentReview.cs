@@ -28,7 +28,7 @@ internal sealed class DepartmentReview(CaseClocks clocks) : TaskOrchestrator<Ste
         var taskId = context.NewGuid().ToString("N");
         var instanceId = context.InstanceId;
         var opened = await context.CallActivityAsync<OpenTaskResult>(nameof(ReviewActivities.OpenTask), new OpenTaskInput(input.Case, input.DepartmentId, taskId, instanceId, now(), events, false));
-        var notified = opened.WebhookPending ? NotifyAsync(context, input, taskId, opened.DueDate) : Task.CompletedTask;
+        var notified = opened.WebhookPending ? NotifyAsync(context, input.Case, input.DepartmentId, taskId, opened.DueDate) : Task.CompletedTask;
         var raised = AlertLevel.None;
         while (true)
         {
@@ -96,15 +96,15 @@ internal sealed class DepartmentReview(CaseClocks clocks) : TaskOrchestrator<Ste
     }
 
     /// <summary>The signed webhook, with durable retries; a final failure is recorded, never fatal to the review.</summary>
-    private static async Task NotifyAsync(TaskOrchestrationContext context, StepInput input, string taskId, DateOnly? dueDate)
+    internal static async Task NotifyAsync(TaskOrchestrationContext context, CaseInput c, string departmentId, string taskId, DateOnly? dueDate)
     {
         try
         {
-            await context.CallActivityAsync<bool>(nameof(WebhookActivities.NotifyDepartment), new NotifyInput(input.Case, input.DepartmentId, taskId, dueDate), TaskOptions.FromRetryPolicy(WebhookRetry));
+            await context.CallActivityAsync<bool>(nameof(WebhookActivities.NotifyDepartment), new NotifyInput(c, departmentId, taskId, dueDate), TaskOptions.FromRetryPolicy(WebhookRetry));
         }
         catch (TaskFailedException e)
         {
-            await context.CallActivityAsync(nameof(WebhookActivities.RecordWebhookFailure), new WebhookFailureInput(input.Case, input.DepartmentId, taskId, e.FailureDetails.ErrorMessage));
+            await context.CallActivityAsync(nameof(WebhookActivities.RecordWebhookFailure), new WebhookFailureInput(c, departmentId, taskId, e.FailureDetails.ErrorMessage));
         }
     }
 }

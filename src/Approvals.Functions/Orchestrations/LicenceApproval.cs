@@ -92,7 +92,13 @@ internal sealed partial class LicenceApproval(CaseClocks clocks) : TaskOrchestra
         while (true)
         {
             var taskId = context.NewGuid().ToString("N");
-            await context.CallActivityAsync(nameof(ReviewActivities.OpenTask), new OpenTaskInput(input, centre, taskId, input.CaseId, now(), events, true));
+            var opened = await context.CallActivityAsync<OpenTaskResult>(nameof(ReviewActivities.OpenTask), new OpenTaskInput(input, centre, taskId, input.CaseId, now(), events, true));
+            if (opened.WebhookPending)
+            {
+                // The service centre's back office is told like a department's; its retries run alongside the wait.
+                _ = DepartmentReview.NotifyAsync(context, input, centre, taskId, opened.DueDate);
+            }
+
             var deemedAt = CaseClocks.Evaluate(events, calendar, rules, now()).DeemedAcceptedAt;
             while (true)
             {

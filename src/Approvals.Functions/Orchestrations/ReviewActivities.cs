@@ -92,7 +92,7 @@ internal static partial class ReviewActivities
 
             await s.Journal.AppendAsync(input.Case, context.IdempotencyKey, input.At, "DepartmentNotified", "system", input.DepartmentId,
                 new Dictionary<string, string?> { ["taskId"] = input.TaskId, ["channel"] = "inbox" }, snapshot, ct);
-            if (input.IsServiceCentre || !webhooks.IsConfigured(input.DepartmentId))
+            if (!webhooks.IsConfigured(input.DepartmentId))
             {
                 return new OpenTaskResult(due, false);
             }

@@ -59,6 +59,7 @@ public sealed class WebhookTests : IClassFixture<WebhookReceiver>, IAsyncLifetim
         _receiver = receiver;
         _app.Settings["Departments:health:WebhookUrl"] = receiver.BaseUrl + "/hooks/health";
         _app.Settings["Departments:fire-rescue:WebhookUrl"] = receiver.BaseUrl + "/hooks/fire-rescue";
+        _app.Settings["Departments:service-centre:WebhookUrl"] = receiver.BaseUrl + "/hooks/service-centre";
         receiver.FailFirst["health"] = 2;
         receiver.FailFirst["fire-rescue"] = int.MaxValue;
     }
@@ -105,6 +106,17 @@ public sealed class WebhookTests : IClassFixture<WebhookReceiver>, IAsyncLifetim
         // The failed notification does not stop the review: the inbox still has the task.
         var fireTask = await driver.WaitForTaskAsync(id, "fire-rescue");
         (await driver.DecideAsync(id, "fire-rescue", Driver.Approve(fireTask))).StatusCode.Should().Be(HttpStatusCode.Accepted);
+    }
+
+    [Fact]
+    public async Task Notify_ServiceCentreWithWebhook_ToldOfTheAcceptanceTask()
+    {
+        var driver = new Driver(_app, "applicant-hooks-sc");
+        var id = await driver.SubmitCompleteCaseAsync(TestCatalogue.ManualType);
+        var taskId = await driver.WaitForTaskAsync(id, "service-centre");
+        var call = Calls("service-centre").Single(c => System.Text.Encoding.UTF8.GetString(c.Body).Contains(id, StringComparison.Ordinal));
+        call.Id.Should().Be("task_" + taskId);
+        System.Text.Encoding.UTF8.GetString(call.Body).Should().Contain($"/api/applications/{id}/departments/service-centre/decision");
     }
 
     private List<(string Department, string Id, string Timestamp, string Signature, byte[] Body)> Calls(string department) =>
