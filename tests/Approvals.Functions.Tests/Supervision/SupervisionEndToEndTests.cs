@@ -77,6 +77,22 @@ public sealed class SupervisionEndToEndTests(PipelineApp app) : IClassFixture<Pi
         complaint["caseNumber"]!.GetValue<string>().Should().NotBeNullOrEmpty();
     }
 
+    [Fact]
+    public async Task App_ServesDashboardAndDocumentsSupervisionRoutes()
+    {
+        using var anonymous = app.CreateClient();
+        var page = await anonymous.GetAsync("/supervision");
+        page.StatusCode.Should().Be(HttpStatusCode.OK);
+        page.Content.Headers.ContentType!.MediaType.Should().Be("text/html");
+        page.Headers.GetValues("Content-Security-Policy").Single().Should().StartWith("default-src 'none'");
+
+        var doc = await anonymous.GetFromJsonAsync<JsonObject>("/openapi/v1.json");
+        doc!["paths"]!.AsObject().Select(p => p.Key).Should().Contain([
+            "/api/supervision/applications/{id}/timeline", "/api/supervision/alerts", "/api/supervision/stats",
+            "/api/supervision/complaints", "/api/public/register",
+        ]).And.NotContain("/supervision");
+    }
+
     private HttpClient Supervisor()
     {
         var client = app.CreateClient();
