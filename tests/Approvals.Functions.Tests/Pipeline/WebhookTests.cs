@@ -114,6 +114,13 @@ public sealed class WebhookTests : IClassFixture<WebhookReceiver>, IAsyncLifetim
         var driver = new Driver(_app, "applicant-hooks-sc");
         var id = await driver.SubmitCompleteCaseAsync(TestCatalogue.ManualType);
         var taskId = await driver.WaitForTaskAsync(id, "service-centre");
+        // The inbox row is written before the webhook goes out: wait for the call itself.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!Calls("service-centre").Any(c => System.Text.Encoding.UTF8.GetString(c.Body).Contains(id, StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(25);
+        }
+
         var call = Calls("service-centre").Single(c => System.Text.Encoding.UTF8.GetString(c.Body).Contains(id, StringComparison.Ordinal));
         call.Id.Should().Be("task_" + taskId);
         System.Text.Encoding.UTF8.GetString(call.Body).Should().Contain($"/api/applications/{id}/departments/service-centre/decision");
