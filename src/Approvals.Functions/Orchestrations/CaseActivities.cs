@@ -19,11 +19,22 @@ internal static partial class CaseActivities
 
         internal static async Task RecordAsync(PipelineServices s, string key, CaseInput input, CancellationToken ct)
         {
+            await s.Journal.AppendAllAsync([Submitted(s, key, input)], ct);
+            await RecordReceivedAsync(s, input, ct);
+        }
+
+        internal static Supervision.TimelineAppend Submitted(PipelineServices s, string key, CaseInput input)
+        {
             var (type, _) = s.Pinned(input);
-            await s.Journal.AppendAsync(input, key, input.SubmittedAt, "Submitted", "applicant:" + input.ApplicantSubject, null,
+            return CaseJournal.Entry(input, key, input.SubmittedAt, "Submitted", "applicant:" + input.ApplicantSubject, null,
                 new Dictionary<string, string?> { ["licenceTypeId"] = type.Id, ["licenceTypeVersion"] = type.Version, ["calendarVersion"] = input.CalendarVersion },
-                null, ct);
-            await s.Journal.RecordReceivedAsync(input.CaseId, input.CaseNumber, type.Id, type.Departments.Select(d => d.DepartmentId).ToList(), input.SubmittedAt, ct);
+                null);
+        }
+
+        internal static Task RecordReceivedAsync(PipelineServices s, CaseInput input, CancellationToken ct)
+        {
+            var (type, _) = s.Pinned(input);
+            return s.Journal.RecordReceivedAsync(input.CaseId, input.CaseNumber, type.Id, type.Departments.Select(d => d.DepartmentId).ToList(), input.SubmittedAt, ct);
         }
     }
 
@@ -35,7 +46,7 @@ internal static partial class CaseActivities
             var ct = context.CancellationToken;
             if (input.Begin)
             {
-                await BeginCase.RecordAsync(s, context.IdempotencyKey + ":begin", input.Case, ct);
+                await BeginCase.RecordReceivedAsync(s, input.Case, ct);
             }
 
             var (type, calendar) = s.Pinned(input.Case);
@@ -62,9 +73,11 @@ internal static partial class CaseActivities
             }, ct);
             var stored = StoredJson.Read<List<ClockEventDto>>(row?.ClockJson) ?? [ClockEventDto.Accepted(input.At)];
             var state = CaseClocks.Evaluate(stored, calendar, CaseClocks.CaseRules(type), input.At);
-            await s.Journal.AppendAsync(input.Case, context.IdempotencyKey, input.At, input.Deemed ? "DeemedAccepted" : "Accepted",
+            // Received and accepted in one step (即报即受理): both entries in one timeline transaction, in this order.
+            var accepted = CaseJournal.Entry(input.Case, context.IdempotencyKey, input.At, input.Deemed ? "DeemedAccepted" : "Accepted",
                 input.Deemed ? "system" : type.ServiceCentre.DepartmentId, type.ServiceCentre.DepartmentId,
-                new Dictionary<string, string?> { ["mode"] = input.Deemed ? "deemed" : type.ServiceCentre.Mode.ToString() }, ClockSnapshot.From(state), ct);
+                new Dictionary<string, string?> { ["mode"] = input.Deemed ? "deemed" : type.ServiceCentre.Mode.ToString() }, ClockSnapshot.From(state));
+            await s.Journal.AppendAllAsync(input.Begin ? [BeginCase.Submitted(s, context.IdempotencyKey + ":begin", input.Case), accepted] : [accepted], ct);
             return CaseClocks.NextAlertAt(state, input.At);
         }
     }

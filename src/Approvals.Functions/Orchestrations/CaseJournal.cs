@@ -22,6 +22,16 @@ internal sealed class CaseJournal(SupervisionRecorder recorder)
         recorder.AppendAsync(new TimelineAppend(caseId, caseNumber, key, at, type, actor, departmentId, details,
             clock is null ? null : new TimelineClock(clock.Status, clock.DueDate, clock.WorkingDaysUsed, clock.LimitWorkingDays, clock.PausedFor)), cancellationToken);
 
+    /// <summary>An entry to append later with <see cref="AppendAllAsync"/>, together with others of the same case.</summary>
+    public static TimelineAppend Entry(CaseInput c, string key, DateTimeOffset at, string type, string actor, string? departmentId,
+        IReadOnlyDictionary<string, string?>? details, ClockSnapshot? clock) =>
+        new(c.CaseId, c.CaseNumber, key, at, type, actor, departmentId, details,
+            clock is null ? null : new TimelineClock(clock.Status, clock.DueDate, clock.WorkingDaysUsed, clock.LimitWorkingDays, clock.PausedFor));
+
+    /// <summary>Appends entries of one case in this order, in one transaction when they fit.</summary>
+    public Task AppendAllAsync(IReadOnlyList<TimelineAppend> entries, CancellationToken cancellationToken) =>
+        recorder.AppendAllAsync(entries, cancellationToken);
+
     public Task RaiseAlertAsync(string caseId, string caseNumber, string licenceTypeId, string? departmentId, AlertLevel level, DateTimeOffset at, DateOnly? dueDate, CancellationToken cancellationToken) =>
         recorder.RaiseAlertAsync(new AlertRaised(caseId, caseNumber, licenceTypeId, departmentId, level, at, dueDate), cancellationToken);
 

@@ -39,8 +39,13 @@ internal static class IssuanceActivities
             }, ct) ?? throw new InvalidOperationException($"Case {input.Case.CaseId} has no case row.");
             var decidedAt = row.DecidedAt ?? now;
             var state = CaseClocks.Evaluate(StoredJson.Read<List<ClockEventDto>>(row.ClockJson) ?? [], calendar, CaseClocks.CaseRules(type), decidedAt);
-            await s.Journal.AppendAsync(input.Case, context.IdempotencyKey, decidedAt, status, "system", null,
-                new Dictionary<string, string?> { ["reasons"] = string.Join("；", input.Reasons.Select(r => $"{r.DepartmentId}: {r.Reason}")) }, ClockSnapshot.From(state), ct);
+            // The decision, licence and publication entries are appended together at the end, in this order, in one
+            // timeline transaction; a crash before that re-runs the activity, whose steps are each idempotent.
+            var entries = new List<Supervision.TimelineAppend>
+            {
+                CaseJournal.Entry(input.Case, context.IdempotencyKey, decidedAt, status, "system", null,
+                    new Dictionary<string, string?> { ["reasons"] = string.Join("；", input.Reasons.Select(r => $"{r.DepartmentId}: {r.Reason}")) }, ClockSnapshot.From(state)),
+            };
             await s.Journal.RecordDecidedAsync(input.Case.CaseId, input.Case.CaseNumber, type.Id, null, status, decidedAt, state.WorkingDaysUsed, state.DecidedOnTime ?? true, ct);
             if (row.AlertLevel > 0)
             {
@@ -53,14 +58,15 @@ internal static class IssuanceActivities
             {
                 var licence = await issuer.IssueAsync(input.Case, row, ct);
                 licenceNumber = licence.LicenceNumber;
-                await s.Journal.AppendAsync(input.Case, context.IdempotencyKey + ":issued", licence.IssuedAt, "LicenceIssued", "system", null,
-                    new Dictionary<string, string?> { ["licenceNumber"] = licence.LicenceNumber, ["keyId"] = licence.KeyId, ["validUntil"] = licence.ValidUntil }, null, ct);
+                entries.Add(CaseJournal.Entry(input.Case, context.IdempotencyKey + ":issued", licence.IssuedAt, "LicenceIssued", "system", null,
+                    new Dictionary<string, string?> { ["licenceNumber"] = licence.LicenceNumber, ["keyId"] = licence.KeyId, ["validUntil"] = licence.ValidUntil }, null));
             }
 
             var applicant = StoredJson.Read<ApplicantDetails>(row.ApplicantJson);
             await s.Journal.PublishDecisionAsync(input.Case.CaseId, input.Case.CaseNumber, type.Id, type.Name, applicant?.Name ?? "", status, decidedAt, licenceNumber, ct);
-            await s.Journal.AppendAsync(input.Case, context.IdempotencyKey + ":published", decidedAt, "Published", "system", null,
-                new Dictionary<string, string?> { ["decision"] = status, ["licenceNumber"] = licenceNumber }, null, ct);
+            entries.Add(CaseJournal.Entry(input.Case, context.IdempotencyKey + ":published", decidedAt, "Published", "system", null,
+                new Dictionary<string, string?> { ["decision"] = status, ["licenceNumber"] = licenceNumber }, null));
+            await s.Journal.AppendAllAsync(entries, ct);
             return licenceNumber;
         }
     }

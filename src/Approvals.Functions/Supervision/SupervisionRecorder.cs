@@ -11,6 +11,10 @@ internal sealed class SupervisionRecorder(TimelineStore timeline, AlertStore ale
     public Task<TimelineEntry> AppendAsync(TimelineAppend entry, CancellationToken cancellationToken) =>
         timeline.AppendAsync(entry, cancellationToken);
 
+    /// <summary>Appends several entries of one case in order, in one transaction when they fit (idempotent per key as above).</summary>
+    public Task<IReadOnlyList<TimelineEntry>> AppendAllAsync(IReadOnlyList<TimelineAppend> entries, CancellationToken cancellationToken) =>
+        timeline.AppendAllAsync(entries, cancellationToken);
+
     /// <summary>Opens an alert, or raises the step's open alert to this level (idempotent; the level never drops).</summary>
     public Task RaiseAlertAsync(AlertRaised alert, CancellationToken cancellationToken) =>
         alerts.RaiseAsync(alert, cancellationToken);
