@@ -28,6 +28,7 @@ internal static class HostingExtensions
         services.AddApprovalsHealthChecks();
         services.AddApprovalsProblemDetails();
         services.AddApprovalsRateLimits();
+        services.AddOpenApiLimits();
         return builder;
     }
 

@@ -78,4 +78,17 @@ public sealed class AbuseLimitTests
 
         response.StatusCode.Should().Be(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task The_openapi_document_declares_the_limits()
+    {
+        using var app = new PipelineApp();
+        using var http = app.CreateClient();
+
+        var paths = (await http.GetFromJsonAsync<JsonObject>("/openapi/v1.json"))!["paths"]!;
+
+        paths["/api/public/register"]!["get"]!["responses"]!.AsObject().Should().ContainKey("429");
+        paths["/api/applications"]!["post"]!["responses"]!.AsObject().Should().ContainKeys("413", "429");
+        paths["/api/supervision/alerts"]!["get"]!["responses"]!.AsObject().Should().NotContainKey("429");
+    }
 }
