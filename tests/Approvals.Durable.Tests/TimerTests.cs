@@ -40,4 +40,55 @@ public sealed class TimerTests
         var done = await second.Client.WaitForInstanceCompletionAsync(id, true, Wait.Timeout());
         done.ReadOutputAs<string>().Should().Be("10");
     }
+
+    [Fact]
+    public async Task CreateTimer_ClockAdvancedWhileArming_FiresWithoutAnotherAdvance()
+    {
+        // The clock passes the timer's due time just as the engine creates its in-memory timer (another thread
+        // advancing a FakeTimeProvider, or a slow thread on a real clock): the timer must still fire now, not one
+        // whole wait after the jump.
+        var clock = new JumpWhileArmingClock(new DateTimeOffset(2026, 3, 2, 1, 0, 0, TimeSpan.Zero));
+        await using var host = await EngineHost.StartAsync(r => r.AddOrchestrator<LongTimer>(), time: clock);
+        var ct = Wait.Timeout();
+        clock.JumpOnNextTimer = TimeSpan.FromDays(2);
+        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(LongTimer), 1, cancellationToken: ct);
+
+        var done = await host.Client.WaitForInstanceCompletionAsync(id, true, ct);
+        done.ReadOutputAs<string>().Should().Be("2", "the timer (1 day) fired at the clock's new time, 2 days on");
+        clock.Jumped.Should().BeTrue("the clock moved while the timer was being armed");
+    }
+
+    /// <summary>A fake clock that advances once, inside the next <see cref="CreateTimer"/> call.</summary>
+    private sealed class JumpWhileArmingClock(DateTimeOffset start) : TimeProvider
+    {
+        private readonly FakeTimeProvider _fake = new(start);
+        private long _jumpTicks;
+
+        public TimeSpan JumpOnNextTimer
+        {
+            set => Interlocked.Exchange(ref _jumpTicks, value.Ticks);
+        }
+
+        public bool Jumped { get; private set; }
+
+        public override DateTimeOffset GetUtcNow() => _fake.GetUtcNow();
+
+        public override long GetTimestamp() => _fake.GetTimestamp();
+
+        public override long TimestampFrequency => _fake.TimestampFrequency;
+
+        public override TimeZoneInfo LocalTimeZone => _fake.LocalTimeZone;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var jump = Interlocked.Exchange(ref _jumpTicks, 0);
+            if (jump > 0)
+            {
+                _fake.Advance(TimeSpan.FromTicks(jump));
+                Jumped = true;
+            }
+
+            return _fake.CreateTimer(callback, state, dueTime, period);
+        }
+    }
 }

@@ -63,10 +63,9 @@ internal sealed class TimerScheduler(EngineContext engine)
                 return;
             }
 
-            timer!.Change(Min(remaining, MaxWait), Timeout.InfiniteTimeSpan);
+            Schedule(timer!, fireAt); // early (a capped wait, or the clock moved while arming): wait the rest
         }
 
-        var wait = fireAt - engine.Time.GetUtcNow().UtcDateTime;
         lock (_armed)
         {
             if (_armed.ContainsKey(key))
@@ -78,7 +77,31 @@ internal sealed class TimerScheduler(EngineContext engine)
             _armed[key] = timer;
         }
 
-        timer.Change(Min(wait < TimeSpan.Zero ? TimeSpan.Zero : wait, MaxWait), Timeout.InfiniteTimeSpan);
+        Schedule(timer, fireAt);
+    }
+
+    /// <summary>
+    /// Sets the timer so it is due at <paramref name="fireAt"/> on the provider's clock. A timer's wait counts from
+    /// the clock's reading when it is set, so the wait is measured after the timer exists and measured again after it
+    /// is set: if the clock moved in between (a FakeTimeProvider advanced by another thread, a descheduled thread),
+    /// the timer would come due late by that much — or, with a fake clock that only moves when advanced, never — so
+    /// it is set again from the new reading. A timer that comes due early is harmless: the callback re-checks.
+    /// </summary>
+    private void Schedule(ITimer timer, DateTime fireAt)
+    {
+        var before = engine.Time.GetUtcNow().UtcDateTime;
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var wait = fireAt - before;
+            timer.Change(Min(wait < TimeSpan.Zero ? TimeSpan.Zero : wait, MaxWait), Timeout.InfiniteTimeSpan);
+            var after = engine.Time.GetUtcNow().UtcDateTime;
+            if (after == before)
+            {
+                return;
+            }
+
+            before = after;
+        }
     }
 
     /// <summary>Drops armed wake-ups for an instance's execution (it completed or was evicted after completion).</summary>
