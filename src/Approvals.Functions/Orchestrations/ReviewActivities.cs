@@ -31,7 +31,9 @@ internal static partial class ReviewActivities
                 FollowUpWorkingDays = rules.FollowUpWorkingDays,
                 ClockJson = StoredJson.Write(input.Clock),
             };
-            if (!await s.Cases.Table.TryAddAsync(fresh, ct))
+            var lead = !input.IsServiceCentre && input.DepartmentId == type.Lead.DepartmentId;
+            var created = lead ? await AddLeadStepAsync(fresh, ct) : await s.Cases.Table.TryAddAsync(fresh, ct);
+            if (created == false)
             {
                 // Re-opened (service centre after a supplement): replace the task unless this very task is already there.
                 await s.Cases.UpdateDepartmentAsync(input.Case.CaseId, input.DepartmentId, r =>
@@ -69,7 +71,7 @@ internal static partial class ReviewActivities
                     return true;
                 }, ct);
             }
-            else if (input.DepartmentId == type.Lead.DepartmentId)
+            else if (lead && created != true)
             {
                 // One step (the lead's) moves the case from Accepted to InReview: one write per case, not per department.
                 await s.Cases.UpdateCaseAsync(input.Case.CaseId, r =>
@@ -106,6 +108,33 @@ internal static partial class ReviewActivities
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
             {
                 return new OpenTaskResult(due, true);
+            }
+        }
+
+        /// <summary>
+        /// The lead's step row and the case's move to InReview in one transaction: true when both were written, false
+        /// when the step row already existed (a re-run: nothing written), null when the shortcut did not apply.
+        /// The case status is merged without a read or ETag because the step row's insert guards it: the row is
+        /// created once, by the step's first run, which always comes right after acceptance — no final status can
+        /// precede it, since a withdrawal and the join both wait for this step, which waits for this activity.
+        /// </summary>
+        private async Task<bool?> AddLeadStepAsync(DepartmentRow fresh, CancellationToken ct)
+        {
+            var move = new Azure.Data.Tables.TableEntity(fresh.PartitionKey, CaseRow.Key) { [nameof(CaseRow.Status)] = CaseStatus.InReview };
+            try
+            {
+                await s.Cases.Table.SubmitTransactionAsync(
+                    [new(Azure.Data.Tables.TableTransactionActionType.Add, fresh), new(Azure.Data.Tables.TableTransactionActionType.UpdateMerge, move, Azure.ETag.All)], ct);
+                return true;
+            }
+            catch (Azure.Data.Tables.TableTransactionFailedException e) when (e.Status == 409)
+            {
+                return false;
+            }
+            catch (Azure.Data.Tables.TableTransactionFailedException e) when (e.Status == 404)
+            {
+                // No case row to move (not a pipeline case as usual): the two writes one by one, as for any step.
+                return await s.Cases.Table.TryAddAsync(fresh, ct) ? null : false;
             }
         }
     }

@@ -5,15 +5,16 @@ using Azure.Data.Tables;
 namespace Approvals.Functions.Supervision;
 
 /// <summary>Records received/decided facts and answers period statistics from them plus the open alerts.</summary>
-internal sealed class StatsStore(SupervisionStorage storage, AlertStore alerts, IServiceProvider services)
+internal sealed class StatsStore(SupervisionStorage storage, AlertStore alerts, Storage.UpsertBatcher batcher, IServiceProvider services)
 {
     public async Task RecordReceivedAsync(CaseReceived fact, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync(cancellationToken);
         var month = StatsTime.Month(fact.At);
-        // The case row and one row per department step share the month partition: one transaction, all or nothing.
-        var actions = fact.DepartmentIds.Distinct(StringComparer.Ordinal).Select(d => (string?)d).Prepend(null)
-            .Select(d => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new FactRow
+        // The case row and one row per department step share the month partition: one transaction, all or nothing
+        // (shared with other cases' facts of the month written at the same time).
+        var rows = fact.DepartmentIds.Distinct(StringComparer.Ordinal).Select(d => (string?)d).Prepend(null)
+            .Select(d => (ITableEntity)new FactRow
             {
                 PartitionKey = month,
                 RowKey = FactRow.Key(FactRow.Received, fact.CaseId, d),
@@ -23,18 +24,18 @@ internal sealed class StatsStore(SupervisionStorage storage, AlertStore alerts, 
                 LicenceTypeId = fact.LicenceTypeId,
                 DepartmentId = d,
                 At = fact.At,
-            }))
+            })
             .ToList();
-        foreach (var chunk in actions.Chunk(100))
+        foreach (var chunk in rows.Chunk(100))
         {
-            await storage.Stats.SubmitTransactionAsync(chunk, cancellationToken);
+            await batcher.UpsertAllAsync(storage.Stats, chunk, TableUpdateMode.Replace, cancellationToken);
         }
     }
 
     public async Task RecordDecidedAsync(StepDecided fact, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync(cancellationToken);
-        await storage.Stats.UpsertEntityAsync(new FactRow
+        await batcher.UpsertAsync(storage.Stats, new FactRow
         {
             PartitionKey = StatsTime.Month(fact.DecidedAt),
             RowKey = FactRow.Key(FactRow.Decided, fact.CaseId, fact.DepartmentId),
