@@ -60,9 +60,11 @@ internal static class PipelineBench
         log.Say($"{cases} drafts with materials prepared ({Total(setupStart, setupEnd) / (double)cases:0.0} storage requests per draft)");
 
         using var calls = new Engine.Diagnostics.StorageCallRecorder();
+        using var meter = new Engine.Diagnostics.EngineMeter();
         var run = new RunState(cases);
         var answering = Task.WhenAll(Enumerable.Range(0, 32).Select(_ => AnswerAsync(departments, http, run, ct)));
         var runStart = counter.Snapshot();
+        var (episodesStart, activitiesStart) = (meter.Episodes, meter.Activities);
         calls.TakeSnapshot();
         var clock = Stopwatch.StartNew();
         run.Clock = clock; // before the first submit: early cases finish while later ones are still being submitted
@@ -90,6 +92,7 @@ internal static class PipelineBench
         var elapsed = clock.Elapsed;
         var runEnd = counter.Snapshot();
         var byOperation = calls.TakeSnapshot();
+        var (episodes, activities) = (meter.Episodes - episodesStart, meter.Activities - activitiesStart);
         departments.Tasks.Writer.TryComplete();
         await answering;
 
@@ -111,6 +114,8 @@ internal static class PipelineBench
         Console.WriteLine();
         Console.WriteLine(BenchReport.Table(rows));
         Console.WriteLine(breakdown);
+        // Each episode is one entity-group transaction ("table batch" below), as is each instance creation.
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Engine: {episodes / (double)cases:0.0} episodes and {activities / (double)cases:0.0} activity runs per case."));
         // Every HTTP call of the run by operation (calls to the app and the departments appear as "(not storage)").
         Console.WriteLine(Engine.Diagnostics.StorageCallRecorder.Format(byOperation, cases, "case"));
         var path = await BenchReport.WriteAsync("bench-pipeline.md", "Pipeline benchmark", rows, [breakdown], ct);

@@ -24,6 +24,9 @@ internal sealed class InstanceStore(TaskHub hub)
     /// <summary>Operations per transaction we allow ourselves (the service allows 100).</summary>
     public const int MaxBatchOperations = 99;
 
+    // Inbox inserts and outbox clears from many instances of one partition share transactions.
+    private readonly PartitionBatcher _writes = new(hub.Instances);
+
     private TableClient Table => hub.Instances;
 
     public async Task<InstanceState?> GetStatusAsync(string instanceId, bool withPayloads, CancellationToken ct)
@@ -137,12 +140,26 @@ internal sealed class InstanceStore(TaskHub hub)
         var entity = await ToMessageEntityAsync(pk, instanceId, message, ct);
         try
         {
-            await Table.AddEntityAsync(entity, ct);
+            await _writes.WriteAsync(new TableTransactionAction(TableTransactionActionType.Add, entity), ct);
         }
         catch (RequestFailedException e) when (StorageErrors.IsAlreadyExists(e))
         {
             // Re-send after a crash: the first copy is still waiting.
         }
+    }
+
+    /// <summary>
+    /// Clears the outbox flag of a finished instance whose messages were all sent, in a transaction shared with other
+    /// instances' clears, without waiting for it. Until it lands the flag still says "re-send on recovery", which is
+    /// only redundant (receivers drop duplicates by message id). A conflict means someone else has written the row
+    /// since (a re-created instance, a new owner): then the flag is theirs and is left alone.
+    /// </summary>
+    public void ClearOutboxLater(InstanceState state)
+    {
+        var pk = Keys.PartitionKey(hub.PartitionOf(state.InstanceId));
+        var entity = new TableEntity(pk, Keys.Status(state.InstanceId)) { ["Outbox"] = false };
+        _ = _writes.WriteAsync(new TableTransactionAction(TableTransactionActionType.UpdateMerge, entity, state.ETag), CancellationToken.None)
+            .ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
     }
 
     public async Task<ETag> ClearOutboxAsync(InstanceState state, CancellationToken ct)

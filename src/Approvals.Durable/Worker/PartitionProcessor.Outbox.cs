@@ -92,7 +92,8 @@ internal sealed partial class PartitionProcessor
         if (state.IsTerminal && state.ParentInstanceId is not null)
         {
             await NotifyParentAsync(state, ct);
-            state.ETag = await _engine.Store.ClearOutboxAsync(state, ct);
+            // Finished: nothing here writes the status row again, so the clear needs no new ETag and is not awaited.
+            _engine.Store.ClearOutboxLater(state);
         }
     }
 
