@@ -24,7 +24,7 @@ internal sealed class InstanceStore(TaskHub hub)
     /// <summary>Operations per transaction we allow ourselves (the service allows 100).</summary>
     public const int MaxBatchOperations = 99;
 
-    // Inbox inserts and outbox clears from many instances of one partition share transactions.
+    // Episode commits, creations, inbox inserts and outbox clears of one partition's instances share transactions.
     private readonly PartitionBatcher _writes = new(hub.Instances);
 
     private TableClient Table => hub.Instances;
@@ -94,8 +94,8 @@ internal sealed class InstanceStore(TaskHub hub)
         actions.AddRange(commit.DeletedRowKeys.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(pk, k), ETag.All)));
         try
         {
-            var response = await Table.SubmitTransactionAsync(actions, ct);
-            return response.Value[0].Headers.ETag ?? throw new InvalidOperationException("The table service returned no ETag for the status row.");
+            var response = await _writes.SubmitAsync(actions, ct);
+            return response[0].Headers.ETag ?? throw new InvalidOperationException("The table service returned no ETag for the status row.");
         }
         catch (RequestFailedException e) when (StorageErrors.IsConflict(e) || (StorageErrors.IsAlreadyExists(e) && commit.Insert) || StorageErrors.IsNotFound(e))
         {
@@ -123,8 +123,8 @@ internal sealed class InstanceStore(TaskHub hub)
         };
         try
         {
-            var response = await Table.SubmitTransactionAsync(actions, ct);
-            state.ETag = response.Value[0].Headers.ETag ?? default;
+            var response = await _writes.SubmitAsync(actions, ct);
+            state.ETag = response[0].Headers.ETag ?? default;
             return true;
         }
         catch (RequestFailedException e) when (StorageErrors.IsAlreadyExists(e) || StorageErrors.IsConflict(e))
@@ -140,7 +140,7 @@ internal sealed class InstanceStore(TaskHub hub)
         var entity = await ToMessageEntityAsync(pk, instanceId, message, ct);
         try
         {
-            await _writes.WriteAsync(new TableTransactionAction(TableTransactionActionType.Add, entity), ct);
+            await _writes.SubmitAsync([new TableTransactionAction(TableTransactionActionType.Add, entity)], ct);
         }
         catch (RequestFailedException e) when (StorageErrors.IsAlreadyExists(e))
         {
@@ -158,7 +158,7 @@ internal sealed class InstanceStore(TaskHub hub)
     {
         var pk = Keys.PartitionKey(hub.PartitionOf(state.InstanceId));
         var entity = new TableEntity(pk, Keys.Status(state.InstanceId)) { ["Outbox"] = false };
-        _ = _writes.WriteAsync(new TableTransactionAction(TableTransactionActionType.UpdateMerge, entity, state.ETag), CancellationToken.None)
+        _ = _writes.SubmitAsync([new TableTransactionAction(TableTransactionActionType.UpdateMerge, entity, state.ETag)], CancellationToken.None)
             .ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
     }
 

@@ -5,21 +5,25 @@ using Azure.Data.Tables;
 namespace Approvals.Durable.Storage;
 
 /// <summary>
-/// Group commit of independent single-row writes into the instance table: writes to the same partition that are
-/// waiting at the same time share one entity-group transaction (inbox inserts from many senders, outbox-flag
-/// clears of many instances). Each write completes only when its own row is stored. A shared transaction fails as a
-/// whole if any row fails (an inbox row already there, an ETag that moved), so then every write of that batch is
-/// retried on its own and gets its own outcome — batching never changes what a single write would have done.
+/// Group commit for the instance table: writes to the same partition that are waiting at the same time share one
+/// entity-group transaction — episode commits and creations of different instances, inbox inserts from many
+/// senders, outbox-flag clears. Each write is itself all-or-nothing (its operations are never split) and completes
+/// only when stored. A shared transaction fails as a whole if any write in it fails (an ETag that moved, a row
+/// already there), so then every write of that batch is submitted again on its own and gets its own outcome:
+/// batching never changes what a write alone would have done, it only saves round-trips.
 /// </summary>
 internal sealed class PartitionBatcher(TableClient table)
 {
+    // Well under the service's 4 MiB per transaction, counting each string char as up to 3 UTF-8 bytes.
+    private const long MaxSharedBytes = 2 * 1024 * 1024;
     private readonly ConcurrentDictionary<string, Queue> _queues = new(StringComparer.Ordinal);
 
-    /// <summary>Runs <paramref name="action"/>, in a transaction shared with other writes to its partition when possible.</summary>
-    public Task WriteAsync(TableTransactionAction action, CancellationToken ct)
+    /// <summary>Submits one write (operations on one partition, at most 99), possibly in a transaction shared with others.</summary>
+    /// <returns>The responses to this write's operations, in order.</returns>
+    public Task<IReadOnlyList<Response>> SubmitAsync(IReadOnlyList<TableTransactionAction> actions, CancellationToken ct)
     {
-        var write = new Write(action);
-        var queue = _queues.GetOrAdd(action.Entity.PartitionKey, _ => new Queue());
+        var write = new Write(actions);
+        var queue = _queues.GetOrAdd(actions[0].Entity.PartitionKey, _ => new Queue());
         bool drain;
         lock (queue.Gate)
         {
@@ -44,15 +48,21 @@ internal sealed class PartitionBatcher(TableClient table)
             lock (queue.Gate)
             {
                 var keys = new HashSet<string>(StringComparer.Ordinal);
+                var operations = 0;
+                long bytes = 0;
                 foreach (var w in queue.Waiting)
                 {
-                    // At most one operation per row in a transaction; a repeated row waits for the next one.
-                    if (batch.Count == InstanceStore.MaxBatchOperations || !keys.Add(w.Action.Entity.RowKey))
+                    // At most 99 operations and one per row in a transaction; a write that does not fit waits.
+                    if (batch.Count > 0 && (operations + w.Actions.Count > InstanceStore.MaxBatchOperations || bytes + w.Bytes > MaxSharedBytes
+                        || w.Actions.Any(a => keys.Contains(a.Entity.RowKey))))
                     {
                         break;
                     }
 
                     batch.Add(w);
+                    operations += w.Actions.Count;
+                    bytes += w.Bytes;
+                    keys.UnionWith(w.Actions.Select(a => a.Entity.RowKey));
                 }
 
                 queue.Waiting.RemoveRange(0, batch.Count);
@@ -73,13 +83,19 @@ internal sealed class PartitionBatcher(TableClient table)
         {
             try
             {
-                await table.SubmitTransactionAsync(batch.Select(w => w.Action), CancellationToken.None);
-                batch.ForEach(w => w.Done.TrySetResult());
+                var responses = (await table.SubmitTransactionAsync(batch.SelectMany(w => w.Actions), CancellationToken.None)).Value;
+                var at = 0;
+                foreach (var w in batch)
+                {
+                    w.Done.TrySetResult(responses.Skip(at).Take(w.Actions.Count).ToList());
+                    at += w.Actions.Count;
+                }
+
                 return;
             }
             catch (RequestFailedException)
             {
-                // One row's failure failed them all: each on its own below, so each gets its own outcome.
+                // One write's failure failed them all: each on its own below, so each gets its own outcome.
             }
         }
 
@@ -87,8 +103,7 @@ internal sealed class PartitionBatcher(TableClient table)
         {
             try
             {
-                await WriteOneAsync(w.Action);
-                w.Done.TrySetResult();
+                w.Done.TrySetResult((await table.SubmitTransactionAsync(w.Actions, CancellationToken.None)).Value);
             }
             catch (Exception e)
             {
@@ -97,14 +112,9 @@ internal sealed class PartitionBatcher(TableClient table)
         }
     }
 
-    /// <summary>The write as the single request it stands for, so its failure is exactly that request's.</summary>
-    private Task WriteOneAsync(TableTransactionAction action) => action.ActionType switch
-    {
-        TableTransactionActionType.Add => table.AddEntityAsync(action.Entity, CancellationToken.None),
-        TableTransactionActionType.UpdateMerge => table.UpdateEntityAsync(action.Entity, action.ETag, TableUpdateMode.Merge, CancellationToken.None),
-        TableTransactionActionType.UpdateReplace => table.UpdateEntityAsync(action.Entity, action.ETag, TableUpdateMode.Replace, CancellationToken.None),
-        _ => table.SubmitTransactionAsync([action], CancellationToken.None),
-    };
+    private static long EstimateBytes(TableTransactionAction action) => 64 + action.Entity.RowKey.Length * 3L + (action.Entity is TableEntity e
+        ? e.Sum(p => p.Key.Length + p.Value switch { string s => s.Length * 3L, byte[] b => b.Length * 4L / 3, BinaryData d => d.ToMemory().Length * 4L / 3, _ => 16L })
+        : 64 * 1024);
 
     private sealed class Queue
     {
@@ -115,10 +125,12 @@ internal sealed class PartitionBatcher(TableClient table)
         public bool Draining { get; set; }
     }
 
-    private sealed class Write(TableTransactionAction action)
+    private sealed class Write(IReadOnlyList<TableTransactionAction> actions)
     {
-        public TableTransactionAction Action { get; } = action;
+        public IReadOnlyList<TableTransactionAction> Actions { get; } = actions;
 
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public long Bytes { get; } = actions.Sum(EstimateBytes);
+
+        public TaskCompletionSource<IReadOnlyList<Response>> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
