@@ -5,21 +5,26 @@ using Azure.Data.Tables;
 namespace Approvals.Durable.Storage;
 
 /// <summary>
-/// Group commit for the instance table: writes to the same partition that are waiting at the same time share one
+/// Group commit for one table (the engine's instance table; the app's shared partitions): writes to the same partition that are waiting at the same time share one
 /// entity-group transaction — episode commits and creations of different instances, inbox inserts from many
 /// senders, outbox-flag clears. Each write is itself all-or-nothing (its operations are never split) and completes
 /// only when stored. A shared transaction fails as a whole if any write in it fails (an ETag that moved, a row
 /// already there), so then every write of that batch is submitted again on its own and gets its own outcome:
 /// batching never changes what a write alone would have done, it only saves round-trips.
 /// </summary>
-internal sealed class PartitionBatcher(TableClient table)
+/// <param name="table">The table written.</param>
+public sealed class PartitionBatcher(TableClient table)
 {
     // Well under the service's 4 MiB per transaction, counting each string char as up to 3 UTF-8 bytes.
     private const long MaxSharedBytes = 2 * 1024 * 1024;
+    private const int MaxOperations = InstanceStore.MaxBatchOperations;
     private readonly ConcurrentDictionary<string, Queue> _queues = new(StringComparer.Ordinal);
 
     /// <summary>Submits one write (operations on one partition, at most 99), possibly in a transaction shared with others.</summary>
+    /// <param name="actions">The write's operations; they commit together or not at all.</param>
+    /// <param name="ct">Stops waiting (the write may still be committed).</param>
     /// <returns>The responses to this write's operations, in order.</returns>
+    /// <exception cref="RequestFailedException">The write failed alone (e.g. 409, 412, 404), exactly as it would have unshared.</exception>
     public Task<IReadOnlyList<Response>> SubmitAsync(IReadOnlyList<TableTransactionAction> actions, CancellationToken ct)
     {
         var write = new Write(actions);
@@ -53,7 +58,7 @@ internal sealed class PartitionBatcher(TableClient table)
                 foreach (var w in queue.Waiting)
                 {
                     // At most 99 operations and one per row in a transaction; a write that does not fit waits.
-                    if (batch.Count > 0 && (operations + w.Actions.Count > InstanceStore.MaxBatchOperations || bytes + w.Bytes > MaxSharedBytes
+                    if (batch.Count > 0 && (operations + w.Actions.Count > MaxOperations || bytes + w.Bytes > MaxSharedBytes
                         || w.Actions.Any(a => keys.Contains(a.Entity.RowKey))))
                     {
                         break;

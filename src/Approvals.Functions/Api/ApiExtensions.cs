@@ -33,7 +33,7 @@ internal static class ApiExtensions
         services.AddSingleton<SequenceAllocator>();
         services.AddSingleton<CaseStore>();
         services.AddSingleton<InboxStore>();
-        services.TryAddSingleton<UpsertBatcher>();
+        services.TryAddSingleton<TableBatchers>();
         services.AddSingleton<DraftService>();
         services.AddSingleton<MaterialUploader>();
         services.AddSingleton<DepartmentDirectory>();

@@ -7,7 +7,7 @@ namespace Approvals.Functions.Departments;
 /// Department inboxes (partition = department id, row = case id): one row per case and department with the current
 /// task. Written by activities; read by <c>GET /api/departments/{id}/tasks</c> as one partition query.
 /// </summary>
-internal sealed class InboxStore(PipelineStorage storage, UpsertBatcher batcher)
+internal sealed class InboxStore(PipelineStorage storage, TableBatchers batcher)
 {
     public async Task UpsertAsync(string departmentId, string caseId, string caseNumber, string typeId, string typeName, string kind, string taskId, string status, DateOnly? dueDate, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
@@ -23,7 +23,7 @@ internal sealed class InboxStore(PipelineStorage storage, UpsertBatcher batcher)
             ["ReceivedAt"] = receivedAt,
         };
         // A department's inbox is one partition shared by all its cases: concurrent upserts share a transaction.
-        await batcher.UpsertAsync(storage.Tasks, row, TableUpdateMode.Merge, cancellationToken);
+        await batcher.UpsertAsync(storage.Tasks, [row], TableUpdateMode.Merge, cancellationToken);
     }
 
     /// <summary>Sets the status of the row if it still carries <paramref name="taskId"/> (a newer task is left alone).</summary>
@@ -41,7 +41,7 @@ internal sealed class InboxStore(PipelineStorage storage, UpsertBatcher batcher)
 
     /// <summary>Sets the status without a read: for final states, after which the row never gets a newer task.</summary>
     public Task MergeStatusAsync(string departmentId, string caseId, string status, CancellationToken cancellationToken) =>
-        batcher.UpsertAsync(storage.Tasks, new TableEntity(departmentId, caseId) { ["Status"] = status }, TableUpdateMode.Merge, cancellationToken);
+        batcher.UpsertAsync(storage.Tasks, [new TableEntity(departmentId, caseId) { ["Status"] = status }], TableUpdateMode.Merge, cancellationToken);
 
     public async Task<IReadOnlyList<InboxTask>> ListAsync(string departmentId, string? status, CancellationToken cancellationToken)
     {

@@ -8,7 +8,7 @@ namespace Approvals.Functions.Orchestrations;
 internal static partial class ReviewActivities
 {
     /// <summary>Opens a task: the department row (visible to the applicant), the inbox row, the timeline entry.</summary>
-    internal sealed class OpenTask(PipelineServices s, Departments.WebhookSender webhooks) : TaskActivity<OpenTaskInput, OpenTaskResult>
+    internal sealed class OpenTask(PipelineServices s, Departments.WebhookSender webhooks, TableBatchers batchers) : TaskActivity<OpenTaskInput, OpenTaskResult>
     {
         public override async Task<OpenTaskResult> RunAsync(TaskActivityContext context, OpenTaskInput input)
         {
@@ -32,7 +32,9 @@ internal static partial class ReviewActivities
                 ClockJson = StoredJson.Write(input.Clock),
             };
             var lead = !input.IsServiceCentre && input.DepartmentId == type.Lead.DepartmentId;
-            var created = lead ? await AddLeadStepAsync(fresh, ct) : await s.Cases.Table.TryAddAsync(fresh, ct);
+            // The parallel steps of a case open their tasks at about the same time: their step rows (one case
+            // partition) share a transaction.
+            var created = lead ? await AddLeadStepAsync(fresh, ct) : await AddStepAsync(fresh, ct);
             if (created == false)
             {
                 // Re-opened (service centre after a supplement): replace the task unless this very task is already there.
@@ -123,18 +125,32 @@ internal static partial class ReviewActivities
             var move = new Azure.Data.Tables.TableEntity(fresh.PartitionKey, CaseRow.Key) { [nameof(CaseRow.Status)] = CaseStatus.InReview };
             try
             {
-                await s.Cases.Table.SubmitTransactionAsync(
+                await batchers.For(s.Cases.Table).SubmitAsync(
                     [new(Azure.Data.Tables.TableTransactionActionType.Add, fresh), new(Azure.Data.Tables.TableTransactionActionType.UpdateMerge, move, Azure.ETag.All)], ct);
                 return true;
             }
-            catch (Azure.Data.Tables.TableTransactionFailedException e) when (e.Status == 409)
+            catch (Azure.RequestFailedException e) when (e.Status == 409)
             {
                 return false;
             }
-            catch (Azure.Data.Tables.TableTransactionFailedException e) when (e.Status == 404)
+            catch (Azure.RequestFailedException e) when (e.Status == 404)
             {
                 // No case row to move (not a pipeline case as usual): the two writes one by one, as for any step.
-                return await s.Cases.Table.TryAddAsync(fresh, ct) ? null : false;
+                return await AddStepAsync(fresh, ct) ? null : false;
+            }
+        }
+
+        /// <summary>Inserts the step row; false when it exists (a re-run or a re-opened task).</summary>
+        private async Task<bool> AddStepAsync(DepartmentRow fresh, CancellationToken ct)
+        {
+            try
+            {
+                await batchers.For(s.Cases.Table).SubmitAsync([new(Azure.Data.Tables.TableTransactionActionType.Add, fresh)], ct);
+                return true;
+            }
+            catch (Azure.RequestFailedException e) when (e.Status == 409)
+            {
+                return false;
             }
         }
     }

@@ -14,7 +14,7 @@ internal static class SupervisionExtensions
         services.TryAddSingleton<TimelineStore>();
         services.TryAddSingleton<AlertStore>();
         services.TryAddSingleton<StatsStore>();
-        services.TryAddSingleton<Storage.UpsertBatcher>();
+        services.TryAddSingleton<Storage.TableBatchers>();
         services.TryAddSingleton<ComplaintStore>();
         services.TryAddSingleton<PublicRegister>();
         services.TryAddSingleton<SupervisionRecorder>();

@@ -5,7 +5,7 @@ using Azure.Data.Tables;
 namespace Approvals.Functions.Supervision;
 
 /// <summary>Records received/decided facts and answers period statistics from them plus the open alerts.</summary>
-internal sealed class StatsStore(SupervisionStorage storage, AlertStore alerts, Storage.UpsertBatcher batcher, IServiceProvider services)
+internal sealed class StatsStore(SupervisionStorage storage, AlertStore alerts, Storage.TableBatchers batcher, IServiceProvider services)
 {
     public async Task RecordReceivedAsync(CaseReceived fact, CancellationToken cancellationToken)
     {
@@ -26,16 +26,16 @@ internal sealed class StatsStore(SupervisionStorage storage, AlertStore alerts, 
                 At = fact.At,
             })
             .ToList();
-        foreach (var chunk in rows.Chunk(100))
+        foreach (var chunk in rows.Chunk(99))
         {
-            await batcher.UpsertAllAsync(storage.Stats, chunk, TableUpdateMode.Replace, cancellationToken);
+            await batcher.UpsertAsync(storage.Stats, chunk, TableUpdateMode.Replace, cancellationToken);
         }
     }
 
     public async Task RecordDecidedAsync(StepDecided fact, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync(cancellationToken);
-        await batcher.UpsertAsync(storage.Stats, new FactRow
+        await batcher.UpsertAsync(storage.Stats, [new FactRow
         {
             PartitionKey = StatsTime.Month(fact.DecidedAt),
             RowKey = FactRow.Key(FactRow.Decided, fact.CaseId, fact.DepartmentId),
@@ -48,7 +48,7 @@ internal sealed class StatsStore(SupervisionStorage storage, AlertStore alerts, 
             Outcome = fact.Outcome,
             WorkingDaysUsed = fact.WorkingDaysUsed,
             OnTime = fact.OnTime,
-        }, TableUpdateMode.Replace, cancellationToken);
+        }], TableUpdateMode.Replace, cancellationToken);
     }
 
     /// <summary>Figures for the China days <paramref name="from"/>..<paramref name="to"/> (inclusive).</summary>
