@@ -101,18 +101,22 @@ resource environmentLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-previ
 
 var baseUrl = empty(publicBaseUrl) ? 'https://${appName}.${environment.properties.defaultDomain}' : publicBaseUrl
 
-// Key Vault secret names use "--" for the configuration separator; the env var names use "__" like every other setting.
-var departmentSecrets = [
-  for id in departmentIds: {
-    name: 'callback-${id}'
-    keyVaultUrl: '${keyVaultUri}secrets/Departments--${id}--CallbackSecret'
+// Settings whose values live in Key Vault. The secret name is the setting name with "--" for "__" (Key Vault allows
+// neither "_" nor ":"); the container app secret is its lowercase form with "-".
+var vaultSettings = concat(map(departmentIds, id => 'Departments__${id}__CallbackSecret'), [
+  'Licensing__SigningKeyPem'
+])
+var vaultSecrets = [
+  for setting in vaultSettings: {
+    name: toLower(replace(setting, '__', '-'))
+    keyVaultUrl: '${keyVaultUri}secrets/${replace(setting, '__', '--')}'
     identity: identityId
   }
 ]
-var departmentEnv = [
-  for id in departmentIds: {
-    name: 'Departments__${id}__CallbackSecret'
-    secretRef: 'callback-${id}'
+var vaultEnv = [
+  for setting in vaultSettings: {
+    name: setting
+    secretRef: toLower(replace(setting, '__', '-'))
   }
 ]
 var plainEnv = concat(map(items(settings), s => { name: s.key, value: s.value }), [
@@ -161,13 +165,7 @@ resource app 'Microsoft.App/containerApps@2025-01-01' = {
           identity: identityId
         }
       ]
-      secrets: concat(departmentSecrets, [
-        {
-          name: 'licence-signing-key'
-          keyVaultUrl: '${keyVaultUri}secrets/Licensing--SigningKeyPem'
-          identity: identityId
-        }
-      ])
+      secrets: vaultSecrets
     }
     template: {
       containers: [
@@ -178,12 +176,7 @@ resource app 'Microsoft.App/containerApps@2025-01-01' = {
             cpu: json(cpu)
             memory: memory
           }
-          env: concat(plainEnv, departmentEnv, [
-            {
-              name: 'Licensing__SigningKeyPem'
-              secretRef: 'licence-signing-key'
-            }
-          ])
+          env: concat(plainEnv, vaultEnv)
           probes: [
             {
               // Gives a cold start (scale from zero) time to start the host before liveness counts.
