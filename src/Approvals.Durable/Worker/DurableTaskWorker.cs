@@ -67,9 +67,10 @@ internal sealed partial class DurableTaskWorker(EngineContext engine, DurableTas
         {
             await Table.DeleteEntityAsync(HostPk, Me, ETag.All, cancellationToken);
         }
-        catch (RequestFailedException)
+        catch (Exception e) when (e is RequestFailedException or AggregateException or OperationCanceledException)
         {
-            // Expires on its own.
+            // Storage unreachable (the SDK's retries end in an AggregateException) or shutdown cut short: the host
+            // row expires on its own; a stop never fails because of it.
         }
 
         status.SetOwned([]);

@@ -70,8 +70,6 @@ internal static class ApiExtensions
 
     public static WebApplication MapApprovalsApi(this WebApplication app)
     {
-        app.UseAuthentication();
-        app.UseAuthorization();
         app.MapOpenApi();
         app.MapCatalogueApi();
         app.MapApplicationsApi();

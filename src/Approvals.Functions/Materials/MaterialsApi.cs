@@ -3,6 +3,7 @@ using Approvals.Durable;
 using Approvals.Functions.Api;
 using Approvals.Functions.Applicants;
 using Approvals.Functions.Cases;
+using Approvals.Functions.Hosting;
 using Approvals.Functions.Identity;
 using Approvals.Functions.Orchestrations;
 using Microsoft.AspNetCore.Http.Features;
@@ -20,6 +21,7 @@ internal static class MaterialsApi
         group.MapPut("/{materialId}", Upload)
             .WithName("UploadMaterial")
             .Accepts<Stream>("application/pdf", "image/jpeg", "image/png")
+            .WithOwnBodyLimit() // the catalogue's per-material limit, enforced while streaming
             .DisableAntiforgery();
         return group;
     }

@@ -10,20 +10,43 @@ internal sealed record ComplaintFiled(string Id, string CaseId, string CaseNumbe
 /// The pipeline's one door to electronic supervision (电子监察, <see cref="SupervisionRecorder"/>): the hash-chained
 /// timeline, alerts, statistics facts, the public register and complaints. Activities run at least once, so every
 /// timeline entry carries a key derived from the activity's idempotency key: a re-run appends nothing new.
+/// Every case event is also logged, in a scope carrying the case number (<c>CaseNumber</c>) and id, with the event type
+/// and department only: actors' names, applicants' details and event details never reach the logs.
 /// </summary>
-internal sealed class CaseJournal(SupervisionRecorder recorder)
+internal sealed partial class CaseJournal(SupervisionRecorder recorder, ILogger<CaseJournal> logger)
 {
     public Task AppendAsync(CaseInput c, string key, DateTimeOffset at, string type, string actor, string? departmentId,
         IReadOnlyDictionary<string, string?>? details, ClockSnapshot? clock, CancellationToken cancellationToken) =>
         AppendAsync(c.CaseId, c.CaseNumber, key, at, type, actor, departmentId, details, clock, cancellationToken);
 
-    public Task AppendAsync(string caseId, string caseNumber, string key, DateTimeOffset at, string type, string actor, string? departmentId,
-        IReadOnlyDictionary<string, string?>? details, ClockSnapshot? clock, CancellationToken cancellationToken) =>
-        recorder.AppendAsync(new TimelineAppend(caseId, caseNumber, key, at, type, actor, departmentId, details,
+    public async Task AppendAsync(string caseId, string caseNumber, string key, DateTimeOffset at, string type, string actor, string? departmentId,
+        IReadOnlyDictionary<string, string?>? details, ClockSnapshot? clock, CancellationToken cancellationToken)
+    {
+        await recorder.AppendAsync(new TimelineAppend(caseId, caseNumber, key, at, type, actor, departmentId, details,
             clock is null ? null : new TimelineClock(clock.Status, clock.DueDate, clock.WorkingDaysUsed, clock.LimitWorkingDays, clock.PausedFor)), cancellationToken);
+        using (BeginCaseScope(caseId, caseNumber))
+        {
+            LogCaseEvent(logger, type, departmentId, clock?.Status.ToString());
+        }
+    }
 
-    public Task RaiseAlertAsync(string caseId, string caseNumber, string licenceTypeId, string? departmentId, AlertLevel level, DateTimeOffset at, DateOnly? dueDate, CancellationToken cancellationToken) =>
-        recorder.RaiseAlertAsync(new AlertRaised(caseId, caseNumber, licenceTypeId, departmentId, level, at, dueDate), cancellationToken);
+    public async Task RaiseAlertAsync(string caseId, string caseNumber, string licenceTypeId, string? departmentId, AlertLevel level, DateTimeOffset at, DateOnly? dueDate, CancellationToken cancellationToken)
+    {
+        await recorder.RaiseAlertAsync(new AlertRaised(caseId, caseNumber, licenceTypeId, departmentId, level, at, dueDate), cancellationToken);
+        using (BeginCaseScope(caseId, caseNumber))
+        {
+            LogAlert(logger, level, departmentId, dueDate);
+        }
+    }
+
+    private IDisposable? BeginCaseScope(string caseId, string caseNumber) =>
+        logger.BeginScope(new Dictionary<string, object> { ["CaseNumber"] = caseNumber, ["CaseId"] = caseId });
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Case event {EventType} (department {DepartmentId}, clock {ClockStatus})")]
+    private static partial void LogCaseEvent(ILogger logger, string eventType, string? departmentId, string? clockStatus);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alert {Level} raised (department {DepartmentId}, due {DueDate})")]
+    private static partial void LogAlert(ILogger logger, AlertLevel level, string? departmentId, DateOnly? dueDate);
 
     public Task CloseAlertsAsync(string caseId, string? departmentId, DateTimeOffset at, CancellationToken cancellationToken) =>
         recorder.CloseAlertsAsync(caseId, departmentId, at, cancellationToken);

@@ -39,6 +39,9 @@ public class PipelineApp : WebApplicationFactory<Program>
 
     public static string SecretOf(string departmentId) => "whsec_" + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("secret-of-" + departmentId + "-0123456789"));
 
+    /// <summary>The host environment (Production turns on the production-only required settings).</summary>
+    public string EnvironmentName { get; set; } = "Testing";
+
     /// <summary>Extra settings a test class needs (e.g. a webhook URL).</summary>
     public Dictionary<string, string?> Settings { get; } = new(StringComparer.OrdinalIgnoreCase);
 
@@ -66,7 +69,7 @@ public class PipelineApp : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(EnvironmentName);
         using var signingKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var settings = new Dictionary<string, string?>
         {
@@ -81,6 +84,9 @@ public class PipelineApp : WebApplicationFactory<Program>
             ["Authentication:Schemes:Bearer:ValidAudiences:0"] = Audience,
             ["Authentication:Schemes:Bearer:SigningKeys:0:Issuer"] = Issuer,
             ["Authentication:Schemes:Bearer:SigningKeys:0:Value"] = Convert.ToBase64String(JwtKey),
+            // Tests poll case status in tight loops; the limits themselves are tested with low values (HostingTests).
+            ["RateLimiting:ApplicantPermitsPerMinute"] = "1000000",
+            ["RateLimiting:PublicPermitsPerMinute"] = "1000000",
         };
         foreach (var d in TestCatalogue.Departments.Append("service-centre"))
         {

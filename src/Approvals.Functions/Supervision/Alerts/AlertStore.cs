@@ -1,4 +1,5 @@
 using System.Globalization;
+using Approvals.Functions.Hosting;
 using Approvals.Licensing.Clock;
 using Azure.Data.Tables;
 
@@ -26,6 +27,7 @@ internal sealed class AlertStore(SupervisionStorage storage)
                 if (!found.HasValue || found.Value is null)
                 {
                     await storage.Alerts.AddEntityAsync(NewRow(alert, key), cancellationToken);
+                    CountRaised(alert);
                     return;
                 }
 
@@ -39,6 +41,7 @@ internal sealed class AlertStore(SupervisionStorage storage)
                 row.RaisedAt = alert.At;
                 row.DueDate = FormatDate(alert.DueDate) ?? row.DueDate;
                 await storage.Alerts.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken);
+                CountRaised(alert);
                 return;
             }
             catch (Exception e) when ((SupervisionErrors.IsAlreadyExists(e) || SupervisionErrors.IsConflict(e)) && attempt < MaxAttempts)
@@ -47,6 +50,11 @@ internal sealed class AlertStore(SupervisionStorage storage)
             }
         }
     }
+
+    private static void CountRaised(AlertRaised alert) =>
+        ApprovalsTelemetry.AlertsRaised.Add(1,
+            new KeyValuePair<string, object?>("level", alert.Level.ToString()),
+            new KeyValuePair<string, object?>("scope", alert.DepartmentId is null ? "case" : "step"));
 
     /// <summary>Closes the step's open alert, or every open alert of the case when <paramref name="departmentId"/> is null.</summary>
     public async Task CloseAsync(string caseId, string? departmentId, DateTimeOffset at, CancellationToken cancellationToken)
