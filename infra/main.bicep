@@ -62,6 +62,11 @@ param apiAudience string
 @description('Key id stamped on licences signed with Licensing--SigningKeyPem; change it when rotating the key.')
 param signingKeyId string = 'licence-1'
 
+@description('Administrative division code at the head of case numbers (Approvals:RegionCode), e.g. 310000.')
+@minLength(6)
+@maxLength(6)
+param regionCode string = '310000'
+
 @description('Public base URL of the API (verify links, QR codes); empty: the container app\'s own https FQDN.')
 param publicBaseUrl string = ''
 
@@ -175,6 +180,7 @@ var appSettings = union(additionalSettings, {
   DurableTask__HubName: hubName
   DurableTask__PartitionCount: string(partitionCount)
   Approvals__TablePrefix: tablePrefix
+  Approvals__RegionCode: regionCode
   Supervision__AnchorContainer: anchorContainerName
   Authentication__Schemes__Bearer__Authority: '${environment().authentication.loginEndpoint}${entraTenantId}/v2.0'
   Authentication__Schemes__Bearer__ValidAudiences__0: apiAudience

@@ -121,6 +121,8 @@ var vaultEnv = [
 ]
 var plainEnv = concat(map(items(settings), s => { name: s.key, value: s.value }), [
   { name: 'ASPNETCORE_ENVIRONMENT', value: 'Production' }
+  // The ingress is a proxy: client addresses (per-address rate limits) and https come from X-Forwarded-* headers.
+  { name: 'ASPNETCORE_FORWARDEDHEADERS_ENABLED', value: 'true' }
   { name: 'AzureWebJobsStorage', value: storageBlobEndpoint }
   { name: 'AZURE_CLIENT_ID', value: identityClientId }
   { name: 'Approvals__PublicBaseUrl', value: baseUrl }

@@ -120,8 +120,8 @@ public sealed class InfraLayoutTests(InfraModel infra)
         ((bool?)ingress["allowInsecure"]).Should().BeFalse();
 
         var probes = infra.Container["probes"]!.AsArray().ToDictionary(p => (string)p!["type"]!, p => p!["httpGet"]!);
-        ((string?)probes["Liveness"]["path"]).Should().Be("/healthz");
-        ((string?)probes["Readiness"]["path"]).Should().Be("/readyz");
+        ((string?)probes["Liveness"]["path"]).Should().Be(HealthEndpoints.Liveness);
+        ((string?)probes["Readiness"]["path"]).Should().Be(HealthEndpoints.Readiness);
         probes.Values.Should().AllSatisfy(p => ((int?)p["port"]).Should().Be(8080));
     }
 

@@ -59,6 +59,8 @@ public sealed class SettingsDriftTests(InfraModel infra)
 
         // RequiredSettings.For(…, production: true) holds only if the host runs as Production.
         env["ASPNETCORE_ENVIRONMENT"].Value.Should().Be("Production");
+        // Behind the Container Apps ingress: per-address rate limits need the client address from X-Forwarded-For.
+        env["ASPNETCORE_FORWARDEDHEADERS_ENABLED"].Value.Should().Be("true");
         env["Telemetry__Exporter"].Value.Should().Be("azuremonitor");
         env.Should().ContainKey("APPLICATIONINSIGHTS_CONNECTION_STRING", "the azuremonitor exporter needs it (ConfigurationValidator)");
         env["APPLICATIONINSIGHTS_CONNECTION_STRING"].Value.Should().Contain("Microsoft.Insights/components");
