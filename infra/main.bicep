@@ -41,6 +41,9 @@ param anchorContainerName string = 'timeline-anchors'
 @minValue(1)
 param anchorRetentionDays int = 3650
 
+@description('Set to true after locking the anchor container\'s immutability policy (infra/README.md, "Locking the WORM policy").')
+param anchorPolicyLocked bool = false
+
 @description('Department ids of the catalogue (src/Approvals.Licensing/Catalogue/Data/departments.*.json): each needs the Key Vault secret Departments--{id}--CallbackSecret.')
 param departmentIds array = [
   'service-centre'
@@ -149,6 +152,7 @@ module storage 'modules/storage.bicep' = {
     tablePrefix: tablePrefix
     anchorContainerName: anchorContainerName
     anchorRetentionDays: anchorRetentionDays
+    anchorPolicyLocked: anchorPolicyLocked
     dataPrincipalId: identity.outputs.principalId
   }
 }

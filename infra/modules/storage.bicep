@@ -39,6 +39,9 @@ param anchorContainerName string
 @maxValue(146000)
 param anchorRetentionDays int
 
+@description('True once the anchor policy has been locked (infra/README.md): a locked policy can only be extended, never put again, so the deployment leaves it alone.')
+param anchorPolicyLocked bool = false
+
 @description('Days deleted blobs, versions and containers stay recoverable (soft delete).')
 @minValue(1)
 @maxValue(365)
@@ -140,7 +143,7 @@ resource anchors 'Microsoft.Storage/storageAccounts/blobServices/containers@2024
 // (infra/README.md), with an audit log of policy changes. allowProtectedAppendWrites lets the app append a chain head
 // to an existing append blob (TimelineAnchors) while no block already written can be changed or deleted.
 // Version-level WORM is not needed: no anchor needs its own retention, and anchors are never overwritten.
-resource anchorRetention 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2024-01-01' = {
+resource anchorRetention 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2024-01-01' = if (!anchorPolicyLocked) {
   parent: anchors
   name: 'default'
   properties: {
