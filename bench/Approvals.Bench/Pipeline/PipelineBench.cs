@@ -41,6 +41,7 @@ internal static class PipelineBench
             Console.WriteLine($"  {db}");
         }
 
+        Engine.Diagnostics.StorageCallRecorder.UseEndpoints(storage);
         await using var departments = new DepartmentSimulator();
         await departments.StartAsync(ct);
         BenchApp.SetContentRoot();
@@ -110,7 +111,7 @@ internal static class PipelineBench
         Console.WriteLine();
         Console.WriteLine(BenchReport.Table(rows));
         Console.WriteLine(breakdown);
-        // Every HTTP call of the run by operation (non-storage ports — the app, the departments — appear as "blob GET/POST").
+        // Every HTTP call of the run by operation (calls to the app and the departments appear as "(not storage)").
         Console.WriteLine(Engine.Diagnostics.StorageCallRecorder.Format(byOperation, cases, "case"));
         var path = await BenchReport.WriteAsync("bench-pipeline.md", "Pipeline benchmark", rows, [breakdown], ct);
         Console.WriteLine($"written to {path}");

@@ -42,7 +42,7 @@ internal sealed partial class AzureStorageDurableTaskClient(EngineContext engine
             }
         }
 
-        await engine.SignalAsync(id, cancellationToken);
+        await engine.SignalCreatedAsync(state, start, cancellationToken);
         return id;
     }
 

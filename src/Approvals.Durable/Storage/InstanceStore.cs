@@ -102,7 +102,10 @@ internal sealed class InstanceStore(TaskHub hub)
     }
 
     /// <summary>Creates (or re-creates a terminal) instance with its start message, atomically.</summary>
-    /// <returns>False when a non-terminal instance with that id exists.</returns>
+    /// <returns>
+    /// False when a non-terminal instance with that id exists. On success <paramref name="state"/>'s ETag is the
+    /// status row's new one, so <paramref name="state"/> equals what is stored and can be handed to the owner as is.
+    /// </returns>
     public async Task<bool> TryCreateAsync(InstanceState state, WorkMessage start, InstanceState? existing, CancellationToken ct)
     {
         var pk = Keys.PartitionKey(hub.PartitionOf(state.InstanceId));
@@ -117,7 +120,8 @@ internal sealed class InstanceStore(TaskHub hub)
         };
         try
         {
-            await Table.SubmitTransactionAsync(actions, ct);
+            var response = await Table.SubmitTransactionAsync(actions, ct);
+            state.ETag = response.Value[0].Headers.ETag ?? default;
             return true;
         }
         catch (RequestFailedException e) when (StorageErrors.IsAlreadyExists(e) || StorageErrors.IsConflict(e))

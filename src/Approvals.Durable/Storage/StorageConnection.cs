@@ -74,10 +74,11 @@ public sealed class StorageConnection
         var tableOptions = new TableClientOptions();
         var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None };
         var blobOptions = new BlobClientOptions();
-        foreach (ClientOptions o in new ClientOptions[] { tableOptions, queueOptions, blobOptions })
-        {
-            o.AddPolicy(counter, HttpPipelinePosition.PerRetry);
-        }
+        // One counting policy per service client: the service is known from the client, not guessed from a port
+        // (a private Azurite on other ports would otherwise count everything as blob requests).
+        tableOptions.AddPolicy(counter.For(StorageService.Tables), HttpPipelinePosition.PerRetry);
+        queueOptions.AddPolicy(counter.For(StorageService.Queues), HttpPipelinePosition.PerRetry);
+        blobOptions.AddPolicy(counter.For(StorageService.Blobs), HttpPipelinePosition.PerRetry);
 
         return connectionString is not null
             ? new(counter, new TableServiceClient(connectionString, tableOptions), new QueueServiceClient(connectionString, queueOptions), new BlobServiceClient(connectionString, blobOptions), false)
@@ -88,10 +89,10 @@ public sealed class StorageConnection
 }
 
 /// <summary>
-/// An Azure SDK pipeline policy that counts storage round-trips (every try, retries included),
-/// per service, so benchmarks can report requests per activity or per case.
+/// Counts storage round-trips (every try, retries included) per service, so benchmarks can report requests per
+/// activity or per case. Each service client carries its own counting pipeline policy (<see cref="For"/>).
 /// </summary>
-public sealed class StorageRequestCounter : HttpPipelineSynchronousPolicy
+public sealed class StorageRequestCounter
 {
     private long _tables;
     private long _queues;
@@ -109,26 +110,37 @@ public sealed class StorageRequestCounter : HttpPipelineSynchronousPolicy
     /// <summary>All requests so far.</summary>
     public long Total => Tables + Queues + Blobs;
 
-    /// <inheritdoc />
-    public override void OnSendingRequest(HttpMessage message)
+    /// <summary>A snapshot of the counts, for differences across a measured run.</summary>
+    public (long Tables, long Queues, long Blobs) Snapshot() => (Tables, Queues, Blobs);
+
+    internal HttpPipelinePolicy For(StorageService service) => new CountingPolicy(this, service);
+
+    private void Count(StorageService service)
     {
-        var host = message.Request.Uri.Host ?? string.Empty;
-        var port = message.Request.Uri.Port;
-        // Azurite serves each service on its own port; Azure on its own host name.
-        if (port == 10002 || host.Contains(".table.", StringComparison.Ordinal))
+        switch (service)
         {
-            Interlocked.Increment(ref _tables);
-        }
-        else if (port == 10001 || host.Contains(".queue.", StringComparison.Ordinal))
-        {
-            Interlocked.Increment(ref _queues);
-        }
-        else
-        {
-            Interlocked.Increment(ref _blobs);
+            case StorageService.Tables:
+                Interlocked.Increment(ref _tables);
+                break;
+            case StorageService.Queues:
+                Interlocked.Increment(ref _queues);
+                break;
+            default:
+                Interlocked.Increment(ref _blobs);
+                break;
         }
     }
 
-    /// <summary>A snapshot of the counts, for differences across a measured run.</summary>
-    public (long Tables, long Queues, long Blobs) Snapshot() => (Tables, Queues, Blobs);
+    private sealed class CountingPolicy(StorageRequestCounter counter, StorageService service) : HttpPipelineSynchronousPolicy
+    {
+        public override void OnSendingRequest(HttpMessage message) => counter.Count(service);
+    }
+}
+
+/// <summary>The storage service a client talks to.</summary>
+internal enum StorageService
+{
+    Tables,
+    Queues,
+    Blobs,
 }

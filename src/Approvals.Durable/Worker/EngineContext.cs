@@ -72,6 +72,27 @@ internal sealed class EngineContext
         await Hub.ControlQueues[partition].SendMessageAsync(Keys.Escape(instanceId), timeToLive: TimeSpan.FromSeconds(-1), cancellationToken: ct);
     }
 
+    /// <summary>
+    /// Wakes the owner of an instance this process has just created (status row + start message committed). A local
+    /// owner gets the new state and start message in memory and skips loading a brand-new instance (status read,
+    /// history query, inbox query). Invariant: the create is durable before this call, so a crash before or during
+    /// the hand-over leaves a Pending status row with its start message, which the next owner recovers from storage.
+    /// </summary>
+    /// <param name="created">The state exactly as written, with the status row's ETag.</param>
+    /// <param name="start">The start message written with it.</param>
+    /// <param name="ct">Cancellation.</param>
+    public async Task SignalCreatedAsync(InstanceState created, WorkMessage start, CancellationToken ct)
+    {
+        var partition = Hub.PartitionOf(created.InstanceId);
+        if (LocalPartitions.TryGetValue(partition, out var processor))
+        {
+            processor.DeliverCreated(created, start);
+            return;
+        }
+
+        await SignalAsync(created.InstanceId, ct);
+    }
+
     /// <summary>Hands a message produced on this host (activity result, timer fire) to the instance's current owner.</summary>
     public void DeliverLocal(string instanceId, WorkMessage message)
     {

@@ -21,6 +21,12 @@ internal sealed class InstanceRuntime(string instanceId)
     /// <summary>Inbox rows this process just wrote (already durable): used without re-reading the inbox.</summary>
     public List<WorkMessage> Written { get; } = [];
 
+    /// <summary>
+    /// An instance this process has just created (state as written, ETag included): the next episode adopts it
+    /// instead of loading from storage. Guarded by Gate.
+    /// </summary>
+    public InstanceState? Created { get; set; }
+
     public bool Busy { get; set; }
 
     /// <summary>Removed from the cache; whoever still holds it must fetch the instance's new runtime.</summary>
@@ -28,7 +34,8 @@ internal sealed class InstanceRuntime(string instanceId)
 
     public bool Signalled { get; set; }
 
-    public bool InboxChanged { get; set; } = true;
+    /// <summary>Rows may have been written that this view has not read (a load always reads them anyway).</summary>
+    public bool InboxChanged { get; set; }
 
     // Only touched by the single running episode loop.
     public bool Loaded { get; set; }
@@ -59,6 +66,7 @@ internal sealed class InstanceRuntime(string instanceId)
         Executor = null;
         Inbox = [];
         SeenMessageIds.Clear();
-        InboxChanged = true;
+        // InboxChanged is left alone: an unloaded instance always reads its inbox when it loads again, and setting
+        // the flag here (outside Gate) made the episode after every load query the inbox a second time.
     }
 }

@@ -17,7 +17,18 @@ internal sealed partial class PartitionProcessor
         using var span = EngineMetrics.Tracing.StartActivity("orchestration episode");
         span?.SetTag("durable.instance_id", rt.InstanceId);
         span?.SetTag("durable.partition", Partition);
-        if (!rt.Loaded || rt.State is null)
+        InstanceState? created;
+        lock (rt.Gate)
+        {
+            created = rt.Created;
+            rt.Created = null;
+        }
+
+        if (created is not null && (!rt.Loaded || rt.State is null || rt.State.ExecutionId != created.ExecutionId))
+        {
+            inboxChanged |= AdoptCreated(rt, created);
+        }
+        else if (!rt.Loaded || rt.State is null)
         {
             await LoadAsync(rt, ct);
             inboxChanged = true;

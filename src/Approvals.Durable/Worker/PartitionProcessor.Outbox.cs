@@ -51,6 +51,30 @@ internal sealed partial class PartitionProcessor
         }
     }
 
+    /// <summary>
+    /// Takes an instance this process has just created as loaded: its state is what was written (ETag included) and a
+    /// new execution has no history, so neither needs reading. The inbox needs no query either when nothing but
+    /// this process's own start row can be in it: the only other rows are events sent before the instance existed,
+    /// and every such row has woken this owner (in memory or by control queue), whose episode read them into
+    /// <see cref="InstanceRuntime.Inbox"/> (kept here) — or its wake-up is still to come and will query. A lost
+    /// wake-up is caught by the inbox sweep, as for any message. Returns true when the inbox must be read anyway.
+    /// </summary>
+    private static bool AdoptCreated(InstanceRuntime rt, InstanceState created)
+    {
+        var replacesExecution = rt.State is not null;
+        var pending = rt.Inbox;
+        rt.Unload();
+        if (!replacesExecution)
+        {
+            rt.Inbox = pending; // rows read while the instance did not exist yet: still in storage, still unconsumed
+        }
+
+        rt.State = created;
+        rt.Loaded = true;
+        // A re-created (previously finished) instance: its old execution's leftovers are not ours to guess at.
+        return replacesExecution;
+    }
+
     private async Task AfterCommitAsync(InstanceRuntime rt, InstanceState state, List<HistoryRecord> actions, CancellationToken ct)
     {
         foreach (var action in actions)
@@ -114,7 +138,7 @@ internal sealed partial class PartitionProcessor
         };
         if (await _engine.Store.TryCreateAsync(child, start, null, ct))
         {
-            await _engine.SignalAsync(childId, ct);
+            await _engine.SignalCreatedAsync(child, start, ct);
             return;
         }
 

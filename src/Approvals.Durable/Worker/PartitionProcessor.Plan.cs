@@ -25,7 +25,10 @@ internal sealed partial class PartitionProcessor
         var more = false;
         var at = now.UtcDateTime;
 
-        foreach (var m in rt.Inbox.OrderBy(m => m.InboxRowKey, StringComparer.Ordinal))
+        // Messages that must wait (events before the start, anything but resume while suspended) get a second pass
+        // when this very episode starts or resumes the instance, so they are not left for a later wake-up.
+        var deferred = new List<WorkMessage>();
+        foreach (var m in rt.Inbox.OrderBy(m => m.InboxRowKey, StringComparer.Ordinal).Concat(Deferred()))
         {
             if (consumedInbox.Count >= MaxInboxPerEpisode)
             {
@@ -59,7 +62,8 @@ internal sealed partial class PartitionProcessor
 
             if (!started || (status == OrchestrationRuntimeStatus.Suspended && m.Kind is not (MessageKind.Resume or MessageKind.Terminate)))
             {
-                continue; // waits in the inbox: events before start, anything but resume while suspended
+                deferred.Add(m); // waits in the inbox: events before start, anything but resume while suspended
+                continue;
             }
 
             consumedInbox.Add(m);
@@ -91,6 +95,19 @@ internal sealed partial class PartitionProcessor
                     var scheduled = rt.History.First(e => e.Kind == EventKind.TaskScheduled && e.TaskId == retry);
                     _engine.Activities.Dispatch(rt.InstanceId, state.ExecutionId, retry, scheduled.Name!, scheduled.Data);
                     break;
+            }
+        }
+
+        IEnumerable<WorkMessage> Deferred()
+        {
+            // Runs after the first pass: only messages deferred then, and only if they could now be delivered.
+            if (started && status != OrchestrationRuntimeStatus.Suspended && deferred.Count > 0)
+            {
+                foreach (var m in deferred.ToList())
+                {
+                    deferred.Remove(m);
+                    yield return m;
+                }
             }
         }
 

@@ -22,6 +22,7 @@ internal sealed partial class PartitionProcessor
     private readonly SemaphoreSlim _episodeSlots;
     private Task _loops = Task.CompletedTask;
     private long _clock;
+    private HashSet<string> _sweptRows = new(StringComparer.Ordinal);
 
     public PartitionProcessor(int partition, EngineContext engine, SemaphoreSlim episodeSlots)
     {
@@ -75,7 +76,11 @@ internal sealed partial class PartitionProcessor
     /// <summary>A message produced on this host for the instance (activity result, timer fire).</summary>
     public void Deliver(string instanceId, WorkMessage message) => Enqueue(instanceId, false, null, message);
 
-    private void Enqueue(string instanceId, bool inboxChanged, WorkMessage? written, WorkMessage? local)
+    /// <summary>An instance this process has just created: its state and start row, handed over without a load.</summary>
+    public void DeliverCreated(InstanceState created, WorkMessage start)
+        => Enqueue(created.InstanceId, false, start with { InboxRowKey = Keys.Inbox(created.InstanceId, start.MessageId) }, null, created);
+
+    private void Enqueue(string instanceId, bool inboxChanged, WorkMessage? written, WorkMessage? local, InstanceState? created = null)
     {
         if (_stop.IsCancellationRequested)
         {
@@ -101,6 +106,11 @@ internal sealed partial class PartitionProcessor
                 if (local is not null)
                 {
                     rt.Local.Add(local);
+                }
+
+                if (created is not null)
+                {
+                    rt.Created = created;
                 }
 
                 rt.Signalled = true;
@@ -234,7 +244,7 @@ internal sealed partial class PartitionProcessor
     {
         lock (rt.Gate)
         {
-            if (rt.Busy || rt.Local.Count > 0 || rt.Written.Count > 0)
+            if (rt.Busy || rt.Local.Count > 0 || rt.Written.Count > 0 || rt.Created is not null)
             {
                 return;
             }
@@ -265,7 +275,7 @@ internal sealed partial class PartitionProcessor
                 }
             }
 
-            await SweepOnceAsync();
+            await SweepOnceAsync(all: true);
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
@@ -296,18 +306,46 @@ internal sealed partial class PartitionProcessor
         }
     }
 
-    private async Task SweepOnceAsync()
+    /// <summary>
+    /// Finds inbox rows nobody was woken for (a wake-up lost with a crashed sender). A periodic sweep signals an instance
+    /// only for a row the previous sweep already saw, that is, one still waiting a whole interval later: a fresh row
+    /// is almost always being handled right now (handed over in memory or by control queue), and signalling it
+    /// anyway cost an inbox query and an empty episode per row under load. Rows a loaded instance already holds
+    /// unconsumed on purpose (suspended, delayed start, events before its start) are skipped too. The first sweep
+    /// after acquiring the partition (<paramref name="all"/>) signals every row at once.
+    /// </summary>
+    private async Task SweepOnceAsync(bool all = false)
     {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var previous = _sweptRows;
         string? last = null;
         await foreach (var row in _engine.Store.RangeAsync(Partition, "I|", Stopping, select: ["RowKey"]))
         {
+            seen.Add(row.RowKey);
             var id = Keys.Unescape(row.RowKey.Split(Keys.Separator)[1]);
-            if (id != last && !(_instances.TryGetValue(id, out var rt) && (rt.Busy || rt.Parked)))
+            if (id == last || !(all || previous.Contains(row.RowKey)))
             {
-                Signal(id, inboxChanged: true);
+                continue;
             }
 
+            if (_instances.TryGetValue(id, out var rt) && IsHandled(rt, row.RowKey))
+            {
+                continue;
+            }
+
+            Signal(id, inboxChanged: true);
             last = id;
+        }
+
+        _sweptRows = seen;
+    }
+
+    private static bool IsHandled(InstanceRuntime rt, string rowKey)
+    {
+        // Under Gate an idle runtime cannot start an episode, so its Inbox list is not being changed meanwhile.
+        lock (rt.Gate)
+        {
+            return rt.Busy || rt.Parked || rt.Inbox.Any(m => m.InboxRowKey == rowKey);
         }
     }
 

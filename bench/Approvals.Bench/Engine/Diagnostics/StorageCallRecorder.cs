@@ -83,15 +83,34 @@ internal sealed class StorageCallRecorder : IDisposable
         }
     }
 
-    /// <summary>Names the storage operation behind an Azurite URL (one service per port).</summary>
+    /// <summary>Azurite's ports (blob, queue, table); <see cref="UseEndpoints"/> for a private Azurite on others.</summary>
+    private static (int Blob, int Queue, int Table) _ports = (10000, 10001, 10002);
+
+    /// <summary>Takes the service ports from a connection string with explicit endpoints (else keeps Azurite's defaults).</summary>
+    public static void UseEndpoints(string connectionString)
+    {
+        int PortOf(string name, int fallback) => connectionString.Split(';')
+            .Where(p => p.StartsWith(name + "=", StringComparison.OrdinalIgnoreCase))
+            .Select(p => Uri.TryCreate(p[(name.Length + 1)..], UriKind.Absolute, out var u) ? u.Port : fallback)
+            .DefaultIfEmpty(fallback).First();
+        _ports = (PortOf("BlobEndpoint", 10000), PortOf("QueueEndpoint", 10001), PortOf("TableEndpoint", 10002));
+    }
+
+    /// <summary>Names the storage operation behind an Azurite URL (one service per port); other ports are the app's own HTTP.</summary>
     internal static string Classify(string method, Uri uri)
     {
         var path = Uri.UnescapeDataString(uri.AbsolutePath);
         var query = Uri.UnescapeDataString(uri.Query);
         var last = path.TrimEnd('/').Split('/')[^1];
+        var ports = _ports;
+        if (uri.Port != ports.Blob && uri.Port != ports.Queue && uri.Port != ports.Table)
+        {
+            return $"(not storage) http {method}";
+        }
+
         switch (uri.Port)
         {
-            case 10002:
+            case var t when t == ports.Table:
                 var table = last.Split('(')[0];
                 var role = TableRoles.FirstOrDefault(r => table.EndsWith(r, StringComparison.Ordinal)) ?? table;
                 return (method, last) switch
@@ -106,7 +125,7 @@ internal sealed class StorageCallRecorder : IDisposable
                     ("DELETE", _) => $"table {role} delete",
                     _ => $"table {method}",
                 };
-            case 10001:
+            case var q when q == ports.Queue:
                 var onMessages = path.Contains("/messages", StringComparison.Ordinal);
                 return (method, onMessages) switch
                 {
