@@ -58,18 +58,34 @@ public sealed class StorageConnection
             return Build(counter, value, null, null);
         }
 
-        var accountName = Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps
-            ? uri.Host.Split('.')[0]
-            : value;
+        // https://{account}.{blob|table|queue|dfs}.{suffix}: the suffix names the cloud (core.windows.net globally,
+        // core.chinacloudapi.cn in Azure China, …); a bare account name means the global cloud.
+        string accountName, suffix = "core.windows.net";
+        if (Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps)
+        {
+            var labels = uri.Host.Split('.', 3);
+            accountName = labels[0];
+            if (labels.Length < 3 || labels[1] is not ("blob" or "table" or "queue" or "dfs"))
+            {
+                throw new ArgumentException($"AzureWebJobsStorage '{value}' is not a storage endpoint URI (https://account.blob.core.windows.net).", nameof(value));
+            }
+
+            suffix = labels[2];
+        }
+        else
+        {
+            accountName = value;
+        }
+
         if (accountName.Length is < 3 or > 24 || !accountName.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c)))
         {
             throw new ArgumentException($"AzureWebJobsStorage '{value}' is neither a connection string nor a storage account URI/name.", nameof(value));
         }
 
-        return Build(counter, null, accountName, credential ?? new DefaultAzureCredential());
+        return Build(counter, null, (accountName, suffix), credential ?? new DefaultAzureCredential());
     }
 
-    private static StorageConnection Build(StorageRequestCounter counter, string? connectionString, string? account, TokenCredential? credential)
+    private static StorageConnection Build(StorageRequestCounter counter, string? connectionString, (string Account, string Suffix)? account, TokenCredential? credential)
     {
         var tableOptions = new TableClientOptions();
         var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None };
@@ -82,10 +98,13 @@ public sealed class StorageConnection
 
         return connectionString is not null
             ? new(counter, new TableServiceClient(connectionString, tableOptions), new QueueServiceClient(connectionString, queueOptions), new BlobServiceClient(connectionString, blobOptions), false)
-            : new(counter, new TableServiceClient(new Uri($"https://{account}.table.core.windows.net"), credential, tableOptions),
-                  new QueueServiceClient(new Uri($"https://{account}.queue.core.windows.net"), credential, queueOptions),
-                  new BlobServiceClient(new Uri($"https://{account}.blob.core.windows.net"), credential, blobOptions), true);
+            : new(counter, new TableServiceClient(Endpoint(account!.Value, "table"), credential, tableOptions),
+                  new QueueServiceClient(Endpoint(account.Value, "queue"), credential, queueOptions),
+                  new BlobServiceClient(Endpoint(account.Value, "blob"), credential, blobOptions), true);
     }
+
+    private static Uri Endpoint((string Account, string Suffix) account, string service) =>
+        new($"https://{account.Account}.{service}.{account.Suffix}");
 }
 
 /// <summary>

@@ -24,7 +24,7 @@ public static class RequiredSettings
     /// <summary>The token issuer (Entra ID tenant) applicants, officers and supervisors sign in with.</summary>
     public const string Authority = "Authentication__Schemes__Bearer__Authority";
 
-    /// <summary>The API's audience (its Entra ID application id URI).</summary>
+    /// <summary>The API's audience (with Entra ID v2.0 tokens: the API app registration's client id).</summary>
     public const string Audience = "Authentication__Schemes__Bearer__ValidAudiences__0";
 
     /// <summary>A department's callback secret setting.</summary>
