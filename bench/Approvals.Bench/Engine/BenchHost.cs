@@ -16,7 +16,8 @@ namespace Approvals.Bench.Engine;
 /// </summary>
 internal sealed class BenchHost : IAsyncDisposable
 {
-    public const string Azurite = "UseDevelopmentStorage=true";
+    /// <summary>The storage every scenario uses: Azurite on its default ports, or <c>--storage</c>.</summary>
+    public static string Azurite { get; set; } = "UseDevelopmentStorage=true";
     public const int PartitionCount = 4;
     public const int MaxConcurrentActivities = 100;
 

@@ -24,8 +24,17 @@ internal static class EngineBench
 
     public static bool Has(string name) => Scenarios.Any(s => s.Name == name);
 
-    public static async Task<int> RunAsync(string[] names, CancellationToken ct)
+    public static async Task<int> RunAsync(string[] args, CancellationToken ct)
     {
+        // --storage <connection string>: e.g. a private in-memory Azurite on other ports.
+        var at = Array.IndexOf(args, "--storage");
+        if (at >= 0 && at + 1 < args.Length)
+        {
+            BenchHost.Azurite = args[at + 1];
+            StorageCallRecorder.UseEndpoints(args[at + 1]);
+        }
+
+        var names = at >= 0 ? args[..at].Concat(args[Math.Min(at + 2, args.Length)..]).ToArray() : args;
         var unknown = names.Where(n => !Has(n)).ToList();
         if (unknown.Count > 0)
         {
