@@ -61,6 +61,12 @@ internal static class PipelineBench
 
         using var calls = new Engine.Diagnostics.StorageCallRecorder();
         using var meter = new Engine.Diagnostics.EngineMeter();
+        var exceptions = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        void CountException(object? sender, System.Runtime.ExceptionServices.FirstChanceExceptionEventArgs e) =>
+            exceptions.AddOrUpdate(e.Exception is Azure.RequestFailedException r ? $"{r.GetType().Name} {r.Status} {r.ErrorCode}" : e.Exception.GetType().Name, 1, (_, n) => n + 1);
+        AppDomain.CurrentDomain.FirstChanceException += CountException;
+        var gcPause = GC.GetTotalPauseDuration();
+        var cpu = Environment.CpuUsage.TotalTime;
         var run = new RunState(cases);
         var answering = Task.WhenAll(Enumerable.Range(0, 32).Select(_ => AnswerAsync(departments, http, run, ct)));
         var runStart = counter.Snapshot();
@@ -93,6 +99,9 @@ internal static class PipelineBench
         var runEnd = counter.Snapshot();
         var byOperation = calls.TakeSnapshot();
         var (episodes, activities) = (meter.Episodes - episodesStart, meter.Activities - activitiesStart);
+        AppDomain.CurrentDomain.FirstChanceException -= CountException;
+        var processCpu = Environment.CpuUsage.TotalTime - cpu;
+        gcPause = GC.GetTotalPauseDuration() - gcPause;
         departments.Tasks.Writer.TryComplete();
         await answering;
 
@@ -116,6 +125,8 @@ internal static class PipelineBench
         Console.WriteLine(breakdown);
         // Each episode is one entity-group transaction ("table batch" below), as is each instance creation.
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Engine: {episodes / (double)cases:0.0} episodes and {activities / (double)cases:0.0} activity runs per case."));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Benchmark process during the run: CPU {processCpu.TotalSeconds:0.0} s in {elapsed.TotalSeconds:0.0} s (app, engine, departments, harness), GC pauses {gcPause.TotalMilliseconds:0} ms, first-chance exceptions (each await level that rethrows counts again): {(exceptions.IsEmpty ? "none" : string.Join(", ", exceptions.OrderByDescending(e => e.Value).Select(e => $"{e.Key} {e.Value}")))}."));
         // Every HTTP call of the run by operation (calls to the app and the departments appear as "(not storage)").
         Console.WriteLine(Engine.Diagnostics.StorageCallRecorder.Format(byOperation, cases, "case"));
         var path = await BenchReport.WriteAsync("bench-pipeline.md", "Pipeline benchmark", rows, [breakdown], ct);

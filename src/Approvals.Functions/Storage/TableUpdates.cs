@@ -13,7 +13,7 @@ internal static class TableUpdates
 
     /// <summary>
     /// Reads the entity, lets <paramref name="mutate"/> change it (returning false when nothing needs writing),
-    /// and replaces it conditionally; retries on ETag conflicts. Returns the entity as written (or as found).
+    /// and replaces it conditionally; retries on ETag conflicts. Returns the entity as written, with its new ETag (or as found).
     /// </summary>
     public static async Task<T?> UpdateAsync<T>(this TableClient table, string partitionKey, string rowKey, Func<T, bool> mutate, CancellationToken cancellationToken)
         where T : class, ITableEntity, new()
@@ -34,7 +34,10 @@ internal static class TableUpdates
 
             try
             {
-                await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
+                var response = await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
+                // The entity as written, with the ETag it has now: a caller that writes it again (the licence issuer
+                // marking the case Issued) needs no read. Without this every such write failed with 412 first.
+                entity.ETag = response.Headers.ETag ?? entity.ETag;
                 return entity;
             }
             catch (RequestFailedException e) when (e.Status == 412 && attempt < MaxAttempts)
