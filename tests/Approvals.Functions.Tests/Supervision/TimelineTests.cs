@@ -80,6 +80,26 @@ public sealed class TimelineTests(SupervisionHost host) : IClassFixture<Supervis
     }
 
     [Fact]
+    public async Task AppendAsync_AnotherProcessAppendedMeanwhile_CachedHeadReplacedAndChainStaysGapFree()
+    {
+        // A second store stands for another host process: its own cache, the same table.
+        var caseId = SupervisionHost.NewCaseId();
+        var here = host.Services.GetRequiredService<TimelineStore>();
+        var elsewhere = ActivatorUtilities.CreateInstance<TimelineStore>(host.Services);
+        var first = await Append(caseId, "h1", "Submitted");                      // caches the head here
+        var second = await AppendTo(elsewhere, caseId, "e1", "Accepted");        // moves the head behind our cache
+        var third = await Append(caseId, "h2", "DepartmentNotified");            // stale cache: must re-read, not fork
+        var again = await AppendTo(elsewhere, caseId, "h2", "DepartmentNotified"); // same key elsewhere: the first entry
+
+        new[] { first.Seq, second.Seq, third.Seq }.Should().Equal(1, 2, 3);
+        third.PrevHash.Should().Be(second.Hash);
+        again.Should().BeEquivalentTo(third);
+        var read = await here.ReadAsync(caseId, _ct);
+        read!.ChainValid.Should().BeTrue();
+        read.Entries.Select(e => e.Seq).Should().Equal(1, 2, 3);
+    }
+
+    [Fact]
     public async Task GetTimeline_RowEditedInTable_ChainInvalidNamingTheSeq()
     {
         var caseId = SupervisionHost.NewCaseId();
@@ -194,4 +214,7 @@ public sealed class TimelineTests(SupervisionHost host) : IClassFixture<Supervis
     private Task<TimelineEntry> Append(string caseId, string key, string type, string actor = "system", string? department = null,
         IReadOnlyDictionary<string, string?>? details = null, TimelineClock? clock = null) =>
         host.Recorder.AppendAsync(new TimelineAppend(caseId, "CN-" + caseId[..6], key, host.Time.GetUtcNow(), type, actor, department, details, clock), _ct);
+
+    private Task<TimelineEntry> AppendTo(TimelineStore store, string caseId, string key, string type) =>
+        store.AppendAsync(new TimelineAppend(caseId, "CN-" + caseId[..6], key, host.Time.GetUtcNow(), type, "system", null, null, null), _ct);
 }
