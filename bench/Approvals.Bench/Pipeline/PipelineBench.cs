@@ -23,12 +23,24 @@ internal static class PipelineBench
     private const double TargetCasesPerSecond = 10;
     private const double TargetVisibleP99Ms = 250;
 
+    private static int FollowMaxMs { get; set; } = 400;
+
+    private static int? IntOption(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var v) ? v : null;
+    }
+
     public static async Task<int> RunAsync(string[] args, CancellationToken ct)
     {
         var cases = args.Length > 0 && int.TryParse(args[0], CultureInfo.InvariantCulture, out var n) ? n : 200;
         // --storage <connection string>: e.g. a private in-memory Azurite on other ports, away from a shared one's autosave stalls.
         var at = Array.IndexOf(args, "--storage");
         var storage = at >= 0 && at + 1 < args.Length ? args[at + 1] : "UseDevelopmentStorage=true";
+        // For experiments only (the published figures use the defaults): --workers <n> department workers (32),
+        // --follow-max-ms <ms> longest pause between the harness's reads of a case it follows to Issued (400).
+        var workers = IntOption(args, "--workers") ?? 32;
+        FollowMaxMs = IntOption(args, "--follow-max-ms") ?? 400;
         var log = new Progress("pipeline");
         Console.WriteLine($"Pipeline benchmark against Azurite: {cases} cases × {BenchApp.Departments.Length} departments, signed callbacks");
         Console.WriteLine($"  {Machine.Describe()}");
@@ -68,7 +80,12 @@ internal static class PipelineBench
         var gcPause = GC.GetTotalPauseDuration();
         var cpu = Environment.CpuUsage.TotalTime;
         var run = new RunState(cases);
-        var answering = Task.WhenAll(Enumerable.Range(0, 32).Select(_ => AnswerAsync(departments, http, run, ct)));
+        if (workers != 32 || FollowMaxMs != 400)
+        {
+            Console.WriteLine($"  experiment: {workers} department workers, follow reads back off to {FollowMaxMs} ms");
+        }
+
+        var answering = Task.WhenAll(Enumerable.Range(0, workers).Select(_ => AnswerAsync(departments, http, run, ct)));
         var runStart = counter.Snapshot();
         var (episodesStart, activitiesStart) = (meter.Episodes, meter.Activities);
         calls.TakeSnapshot();
@@ -262,7 +279,7 @@ internal static class PipelineBench
             }
 
             await Task.Delay(delay, ct);
-            delay = Math.Min(delay * 2, 400);
+            delay = Math.Min(delay * 2, FollowMaxMs);
         }
     }
 
