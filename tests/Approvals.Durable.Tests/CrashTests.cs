@@ -97,12 +97,19 @@ public sealed class CrashTests : IDisposable
     {
         var table = client.Storage.Tables.GetTableClient($"{hub}Partitions");
         var owners = new List<string>();
-        await foreach (var row in table.QueryAsync<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == "lease"))
+        try
         {
-            if (row.GetDateTimeOffset("Expires") > DateTimeOffset.UtcNow)
+            await foreach (var row in table.QueryAsync<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == "lease"))
             {
-                owners.Add(row.GetString("Owner"));
+                if (row.GetDateTimeOffset("Expires") > DateTimeOffset.UtcNow)
+                {
+                    owners.Add(row.GetString("Owner"));
+                }
             }
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 404)
+        {
+            // The host processes have not created the hub's tables yet (the client here runs no worker).
         }
 
         return owners.Count == 4 ? owners : [.. owners, "none"];

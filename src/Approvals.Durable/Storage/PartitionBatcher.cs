@@ -28,7 +28,7 @@ public sealed class PartitionBatcher(TableClient table)
     public Task<IReadOnlyList<Response>> SubmitAsync(IReadOnlyList<TableTransactionAction> actions, CancellationToken ct)
     {
         var write = new Write(actions);
-        var queue = _queues.GetOrAdd(actions[0].Entity.PartitionKey, _ => new Queue());
+        var queue = _queues.GetOrAdd(actions[0].Entity.PartitionKey, pk => new Queue(pk));
         bool drain;
         lock (queue.Gate)
         {
@@ -73,7 +73,10 @@ public sealed class PartitionBatcher(TableClient table)
                 queue.Waiting.RemoveRange(0, batch.Count);
                 if (batch.Count == 0)
                 {
+                    // Idle queues are dropped, so one per case partition does not pile up. A writer that got this
+                    // queue just before finds Draining false and drains it itself: only sharing is lost, never a write.
                     queue.Draining = false;
+                    _queues.TryRemove(new KeyValuePair<string, Queue>(queue.PartitionKey, queue));
                     return;
                 }
             }
@@ -121,8 +124,10 @@ public sealed class PartitionBatcher(TableClient table)
         ? e.Sum(p => p.Key.Length + p.Value switch { string s => s.Length * 3L, byte[] b => b.Length * 4L / 3, BinaryData d => d.ToMemory().Length * 4L / 3, _ => 16L })
         : 64 * 1024);
 
-    private sealed class Queue
+    private sealed class Queue(string partitionKey)
     {
+        public string PartitionKey { get; } = partitionKey;
+
         public Lock Gate { get; } = new();
 
         public List<Write> Waiting { get; } = [];
