@@ -51,7 +51,7 @@ public sealed class InfraLayoutTests(InfraModel infra)
     [Fact]
     public void Storage_EngineTaskHub_TablesQueuesAndPayloadContainerDeclared()
     {
-        // Names of src/Approvals.Durable/Storage/TaskHub.cs (docs/readme/engine.md, "Storage layout").
+        // Names of src/Approvals.Durable/Storage/TaskHub.cs (README, "Storage layout").
         var hub = infra.Env["DurableTask__HubName"].Value!;
         var partitions = int.Parse(infra.Env["DurableTask__PartitionCount"].Value!, CultureInfo.InvariantCulture);
         var lower = hub.ToLowerInvariant();
