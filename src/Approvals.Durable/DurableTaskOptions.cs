@@ -36,6 +36,13 @@ public sealed class DurableTaskOptions
     /// <summary>Identifies this host in leases and logs.</summary>
     public string HostId { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
 
+    /// <summary>
+    /// The hub's control queues, one per partition (<c>{hub}-control-NN</c>, lower case): the queues a platform
+    /// scales the workers on.
+    /// </summary>
+    public IReadOnlyList<string> ControlQueueNames =>
+        Enumerable.Range(0, PartitionCount).Select(p => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{HubName.ToLowerInvariant()}-control-{p:D2}")).ToArray();
+
     internal void Validate()
     {
         if (HubName.Length is < 3 or > 40 || !HubName.All(char.IsAsciiLetterOrDigit) || !char.IsAsciiLetter(HubName[0]))

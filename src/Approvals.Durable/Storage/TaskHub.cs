@@ -26,9 +26,7 @@ internal sealed class TaskHub
         DeadLetters = storage.Tables.GetTableClient($"{options.HubName}DeadLetters");
         var lower = options.HubName.ToLowerInvariant();
         Payloads = storage.Blobs.GetBlobContainerClient($"{lower}-payloads");
-        ControlQueues = Enumerable.Range(0, options.PartitionCount)
-            .Select(p => storage.Queues.GetQueueClient($"{lower}-control-{p:D2}"))
-            .ToArray();
+        ControlQueues = options.ControlQueueNames.Select(storage.Queues.GetQueueClient).ToArray();
     }
 
     public DurableTaskOptions Options { get; }

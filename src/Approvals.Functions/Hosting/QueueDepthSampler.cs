@@ -29,16 +29,12 @@ internal sealed class QueueDepthSampler : BackgroundService
         ApprovalsTelemetry.Meter.CreateObservableCounter("approvals.storage.requests", ObserveRequests, description: "Storage requests made by this process, every try counted");
     }
 
-    /// <summary>The control queue names, as the engine's task hub creates them.</summary>
-    public static IEnumerable<string> ControlQueues(DurableTaskOptions engine) =>
-        Enumerable.Range(0, engine.PartitionCount).Select(p => $"{engine.HubName.ToLowerInvariant()}-control-{p:D2}");
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(_interval);
         do
         {
-            foreach (var name in ControlQueues(_engine))
+            foreach (var name in _engine.ControlQueueNames)
             {
                 try
                 {

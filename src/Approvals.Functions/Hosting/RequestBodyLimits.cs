@@ -1,12 +1,11 @@
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
 
 namespace Approvals.Functions.Hosting;
 
 /// <summary>
 /// A request body limit for one endpoint (<c>null</c>: no limit at this layer, as for material uploads, whose
-/// handler enforces the catalogue's per-material limit while streaming). The routing middleware applies it to
-/// Kestrel's per-request limit; <see cref="RequestBodyLimits"/> reads it too.
+/// handler raises Kestrel's per-request limit to the catalogue's per-material limit and enforces it while streaming).
+/// <see cref="RequestBodyLimits"/> reads it.
 /// </summary>
 internal sealed class RequestBodyLimit(long? maxRequestBodySize) : IRequestSizeLimitMetadata
 {
@@ -16,7 +15,7 @@ internal sealed class RequestBodyLimit(long? maxRequestBodySize) : IRequestSizeL
 /// <summary>
 /// Refuses a request whose declared <c>Content-Length</c> exceeds its endpoint's limit (<c>Limits:MaxRequestBodyBytes</c>
 /// unless the endpoint says otherwise) with 413 before any of it is read; bodies without a length are cut off by
-/// Kestrel at the same limit (the exception handler turns that into the same 413 problem).
+/// Kestrel's server-wide limit, set to the same value (the exception handler turns that into the same 413 problem).
 /// </summary>
 internal static class RequestBodyLimits
 {
@@ -31,11 +30,6 @@ internal static class RequestBodyLimits
                 await ProblemResponses.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "request-too-large",
                     "The request body is too large.", $"At most {max} bytes are accepted here.");
                 return;
-            }
-
-            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
-            {
-                feature.MaxRequestBodySize = limit;
             }
 
             await next(context);

@@ -39,7 +39,7 @@ internal static class TelemetryRegistration
         }
 
         var appInsights = builder.Configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"];
-        var otel = builder.Services.AddOpenTelemetry()
+        builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("approvals", serviceInstanceId: Environment.MachineName))
             .WithTracing(t =>
             {
@@ -76,7 +76,6 @@ internal static class TelemetryRegistration
                     };
                 }
             });
-        _ = otel;
 
         // Logs keep the console logger; the remote exporters get them with their scopes (the case number).
         if (exporters.Contains("otlp") || exporters.Contains("azuremonitor"))

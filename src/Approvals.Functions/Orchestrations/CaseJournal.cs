@@ -17,23 +17,20 @@ internal sealed partial class CaseJournal(SupervisionRecorder recorder, ILogger<
 {
     public Task AppendAsync(CaseInput c, string key, DateTimeOffset at, string type, string actor, string? departmentId,
         IReadOnlyDictionary<string, string?>? details, ClockSnapshot? clock, CancellationToken cancellationToken) =>
-        AppendAsync(c.CaseId, c.CaseNumber, key, at, type, actor, departmentId, details, clock, cancellationToken);
+        AppendAllAsync([Entry(c.CaseId, c.CaseNumber, key, at, type, actor, departmentId, details, clock)], cancellationToken);
 
-    public async Task AppendAsync(string caseId, string caseNumber, string key, DateTimeOffset at, string type, string actor, string? departmentId,
-        IReadOnlyDictionary<string, string?>? details, ClockSnapshot? clock, CancellationToken cancellationToken)
-    {
-        await recorder.AppendAsync(new TimelineAppend(caseId, caseNumber, key, at, type, actor, departmentId, details,
-            clock is null ? null : new TimelineClock(clock.Status, clock.DueDate, clock.WorkingDaysUsed, clock.LimitWorkingDays, clock.PausedFor)), cancellationToken);
-        using (BeginCaseScope(caseId, caseNumber))
-        {
-            LogCaseEvent(logger, type, departmentId, clock?.Status.ToString());
-        }
-    }
+    public Task AppendAsync(string caseId, string caseNumber, string key, DateTimeOffset at, string type, string actor, string? departmentId,
+        IReadOnlyDictionary<string, string?>? details, ClockSnapshot? clock, CancellationToken cancellationToken) =>
+        AppendAllAsync([Entry(caseId, caseNumber, key, at, type, actor, departmentId, details, clock)], cancellationToken);
 
     /// <summary>An entry to append later with <see cref="AppendAllAsync"/>, together with others of the same case.</summary>
     public static TimelineAppend Entry(CaseInput c, string key, DateTimeOffset at, string type, string actor, string? departmentId,
         IReadOnlyDictionary<string, string?>? details, ClockSnapshot? clock) =>
-        new(c.CaseId, c.CaseNumber, key, at, type, actor, departmentId, details,
+        Entry(c.CaseId, c.CaseNumber, key, at, type, actor, departmentId, details, clock);
+
+    private static TimelineAppend Entry(string caseId, string caseNumber, string key, DateTimeOffset at, string type, string actor, string? departmentId,
+        IReadOnlyDictionary<string, string?>? details, ClockSnapshot? clock) =>
+        new(caseId, caseNumber, key, at, type, actor, departmentId, details,
             clock is null ? null : new TimelineClock(clock.Status, clock.DueDate, clock.WorkingDaysUsed, clock.LimitWorkingDays, clock.PausedFor));
 
     /// <summary>Appends entries of one case in this order, in one transaction when they fit; each is logged like one appended alone.</summary>
