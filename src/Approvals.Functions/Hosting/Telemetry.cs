@@ -13,8 +13,6 @@ internal static class ApprovalsTelemetry
 {
     public const string Name = "Approvals.Functions";
 
-    public static readonly ActivitySource Source = new(Name);
-
     public static readonly Meter Meter = new(Name);
 
     /// <summary>Supervision alerts raised (预警, 黄牌, 红牌), tagged with <c>level</c> and <c>scope</c> (case or step).</summary>
@@ -43,7 +41,7 @@ internal static class TelemetryRegistration
             .ConfigureResource(r => r.AddService("approvals", serviceInstanceId: Environment.MachineName))
             .WithTracing(t =>
             {
-                t.AddSource("Approvals.Durable", ApprovalsTelemetry.Name)
+                t.AddSource("Approvals.Durable")
                     .AddAspNetCoreInstrumentation(o => o.Filter = c => !HealthEndpoints.IsProbe(c.Request.Path))
                     // Storage calls and webhooks are traced inside a request, an episode or an activity; the engine's
                     // background polling and lease renewal (a few calls a second, no parent) are counted, not traced.

@@ -110,6 +110,27 @@ public sealed class InfraLayoutTests(InfraModel infra)
         });
         rules.Should().Contain(r => r["http"] != null);
         ((int?)scale["minReplicas"]).Should().Be((int)infra.Parameter("minReplicas")!);
+        ((int?)scale["minReplicas"]).Should().Be(0, "the test environment scales to zero");
+    }
+
+    [Fact]
+    public void Identity_DataPlaneRoles_OnStorageKeyVaultAndRegistry()
+    {
+        // Built-in role definition ids (they are the same in every tenant).
+        var expected = new Dictionary<string, string>
+        {
+            ["ba92f5b4-2d11-453d-a403-e96b0029c9fe"] = "Storage Blob Data Contributor",
+            ["0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3"] = "Storage Table Data Contributor",
+            ["974c5e8b-45b9-4653-ba55-5f855dd0fb88"] = "Storage Queue Data Contributor",
+            ["4633458b-17de-408a-b874-0445c86b69e6"] = "Key Vault Secrets User",
+            ["7f951dda-4ed3-4680-a7ca-43fe172d538d"] = "AcrPull",
+        };
+
+        var granted = infra.OfType("Microsoft.Authorization/roleAssignments")
+            .Select(r => ((string)r["properties"]!["roleDefinitionId"]!).Split('/')[^1])
+            .ToList();
+
+        granted.Should().Contain(expected.Keys, "the app's identity reads and writes data with roles, never with keys");
     }
 
     [Fact]
