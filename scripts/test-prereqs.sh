@@ -4,7 +4,9 @@
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
-fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk fontconfig)
+# grep reads all of fc-list's output: with -q it would quit early, fc-list would die of SIGPIPE and pipefail
+# would report "no font" every time.
+fc-list 2>/dev/null | grep -i "Noto Sans CJK" > /dev/null || need+=(fonts-noto-cjk fontconfig)
 if [ ${#need[@]} -gt 0 ]; then
   echo "test-prereqs: installing ${need[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
