@@ -9,7 +9,8 @@ namespace Approvals.Durable.Tests;
 /// <summary>Writes sharing a transaction get exactly the outcome each would have had alone.</summary>
 public sealed class PartitionBatcherTests : IAsyncLifetime
 {
-    private readonly TableClient _table = StorageConnection.Create(EngineHost.Azurite).Tables.GetTableClient(EngineHost.NewHubName("pb"));
+    private static readonly StorageConnection Storage = StorageConnection.Create(EngineHost.Azurite);
+    private readonly TableClient _table = Storage.Tables.GetTableClient(EngineHost.NewHubName("pb"));
 
     public async Task InitializeAsync() => await _table.CreateIfNotExistsAsync();
 
@@ -62,5 +63,33 @@ public sealed class PartitionBatcherTests : IAsyncLifetime
         (await fresh).Should().HaveCount(2, "one response per operation of the write").And.OnlyContain(r => r.Headers.ETag.HasValue);
         (await FluentActions.Awaiting(() => stale).Should().ThrowAsync<RequestFailedException>()).Which.Status.Should().Be(412);
         (await _table.GetEntityAsync<TableEntity>("q", "status")).Value.GetInt32("V").Should().Be(2);
+    }
+
+    [Fact]
+    public async Task SubmitAsync_WritesMergingIntoOneSummaryRow_ShareTransactionsAndTheRowGetsEveryProperty()
+    {
+        var batcher = new PartitionBatcher(_table);
+        var before = Storage.RequestCounter.Tables;
+
+        // Each write inserts its own row and upserts its copy into one shared row (as the case view row is kept).
+        var writes = Enumerable.Range(0, 10).Select(i => batcher.SubmitAsync(
+        [
+            new TableTransactionAction(TableTransactionActionType.Add, new TableEntity("s", $"row{i}") { ["V"] = i }),
+            new TableTransactionAction(TableTransactionActionType.UpsertMerge, new TableEntity("s", "summary") { [$"P{i}"] = i, ["Last"] = i }),
+        ], CancellationToken.None)).ToList();
+        var responses = await Task.WhenAll(writes);
+
+        responses.Should().OnlyContain(r => r.Count == 2, "one response per operation of each write");
+        (Storage.RequestCounter.Tables - before).Should().BeLessThan(10, "upsert-merges of one row no longer keep writes out of a shared transaction");
+        var summary = (await _table.GetEntityAsync<TableEntity>("s", "summary")).Value;
+        Enumerable.Range(0, 10).Select(i => summary.GetInt32($"P{i}")).Should().Equal(Enumerable.Range(0, 10).Select(i => (int?)i));
+        summary.GetInt32("Last").Should().Be(9, "folded in submission order, the last write's value wins as it would one by one");
+        var rows = new List<TableEntity>();
+        await foreach (var e in _table.QueryAsync<TableEntity>(e => e.PartitionKey == "s" && e.RowKey != "summary"))
+        {
+            rows.Add(e);
+        }
+
+        rows.Should().HaveCount(10);
     }
 }

@@ -41,8 +41,15 @@ internal static class PipelineBench
         // --follow-max-ms <ms> longest pause between the harness's reads of a case it follows to Issued (400).
         var workers = IntOption(args, "--workers") ?? 32;
         FollowMaxMs = IntOption(args, "--follow-max-ms") ?? 400;
+        // --warmup <n>: whole cases run before the measured round (not counted), 100 by default.
+        var warmup = IntOption(args, "--warmup") ?? 100;
+        // --rate <cases/s>: submissions arrive at this rate (open loop), 12 by default; 0 submits all at once (16 at a time).
+        var rate = IntOption(args, "--rate") ?? 12;
+        // --callers: also break the storage calls down by the app or engine code that made them (slower: a stack trace each).
+        Engine.Diagnostics.StorageCallRecorder.AttributeCallers = args.Contains("--callers");
         var log = new Progress("pipeline");
-        Console.WriteLine($"Pipeline benchmark against Azurite: {cases} cases × {BenchApp.Departments.Length} departments, signed callbacks");
+        Console.WriteLine($"Pipeline benchmark against Azurite: {cases} cases × {BenchApp.Departments.Length} departments, signed callbacks, "
+            + (rate > 0 ? $"submitted at {rate} cases/s" : "all submitted at once") + $", after {warmup} warm-up cases");
         Console.WriteLine($"  {Machine.Describe()}");
         if (storage != "UseDevelopmentStorage=true")
         {
@@ -64,10 +71,31 @@ internal static class PipelineBench
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", BenchApp.Token("bench-applicant"));
         (await http.GetAsync(new Uri("/api/licence-types", UriKind.Relative), ct)).EnsureSuccessStatusCode();
 
+        var rounds = new RoundHolder();
+        var answering = Task.WhenAll(Enumerable.Range(0, workers).Select(_ => AnswerAsync(departments, http, rounds, ct)));
+        if (workers != 32 || FollowMaxMs != 400)
+        {
+            Console.WriteLine($"  experiment: {workers} department workers, follow reads back off to {FollowMaxMs} ms");
+        }
+
+        // Warm-up (not timed): a few whole cases first, so the figures are those of a host that has run before — a
+        // fresh process spends a quarter of its CPU in the JIT re-compiling hot methods during its first minute.
+        if (warmup > 0)
+        {
+            var warmIds = await PrepareAllAsync(http, warmup, ct);
+            var warmRun = rounds.Current = new RunState(warmup) { Clock = Stopwatch.StartNew() };
+            await SubmitAllAsync(http, warmRun, warmIds, rate, ct);
+            if (!await WaitIssuedAsync(app, http, warmRun, warmIds, log, departments, ct))
+            {
+                return 2;
+            }
+
+            log.Say($"warm-up: {warmup} cases issued in {warmRun.Clock.Elapsed.TotalSeconds:0.0}s (not measured)");
+        }
+
         // Setup (not timed): drafts with both required materials.
         var setupStart = counter.Snapshot();
-        var ids = new string[cases];
-        await Parallel.ForAsync(0, cases, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (i, c) => ids[i] = await PrepareAsync(http, c));
+        var ids = await PrepareAllAsync(http, cases, ct);
         var setupEnd = counter.Snapshot();
         log.Say($"{cases} drafts with materials prepared ({Total(setupStart, setupEnd) / (double)cases:0.0} storage requests per draft)");
 
@@ -79,37 +107,20 @@ internal static class PipelineBench
         AppDomain.CurrentDomain.FirstChanceException += CountException;
         var gcPause = GC.GetTotalPauseDuration();
         var cpu = Environment.CpuUsage.TotalTime;
+        var azuriteCpu = Machine.AzuriteCpu(Engine.Diagnostics.StorageCallRecorder.TablePort);
+        var (jitTime, jitMethods) = (System.Runtime.JitInfo.GetCompilationTime(), System.Runtime.JitInfo.GetCompiledMethodCount());
         var run = new RunState(cases);
-        if (workers != 32 || FollowMaxMs != 400)
-        {
-            Console.WriteLine($"  experiment: {workers} department workers, follow reads back off to {FollowMaxMs} ms");
-        }
-
-        var answering = Task.WhenAll(Enumerable.Range(0, workers).Select(_ => AnswerAsync(departments, http, run, ct)));
         var runStart = counter.Snapshot();
         var (episodesStart, activitiesStart) = (meter.Episodes, meter.Activities);
         calls.TakeSnapshot();
         var clock = Stopwatch.StartNew();
         run.Clock = clock; // before the first submit: early cases finish while later ones are still being submitted
-        await Parallel.ForAsync(0, cases, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (i, c) =>
-        {
-            run.SubmittedAt[ids[i]] = clock.Elapsed;
-            (await http.PostAsync(new Uri($"/api/applications/{ids[i]}/submit", UriKind.Relative), null, c)).EnsureSuccessStatusCode();
-        });
+        rounds.Current = run;
+        await SubmitAllAsync(http, run, ids, rate, ct);
         log.Say($"{cases} submitted in {clock.Elapsed.TotalSeconds:0.0}s");
-        await using (log.Every(TimeSpan.FromSeconds(2), () => $"webhooks {departments.Received}, decisions visible {run.VisibleMs.Count}, issued {run.Issued}, errors {run.Errors}"))
+        if (!await WaitIssuedAsync(app, http, run, ids, log, departments, ct))
         {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromMinutes(3));
-        try
-        {
-            await run.AllIssued.Task.WaitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            await ExplainStuckAsync(app, http, run, ids);
             return 2;
-        }
         }
 
         var elapsed = clock.Elapsed;
@@ -118,6 +129,8 @@ internal static class PipelineBench
         var (episodes, activities) = (meter.Episodes - episodesStart, meter.Activities - activitiesStart);
         AppDomain.CurrentDomain.FirstChanceException -= CountException;
         var processCpu = Environment.CpuUsage.TotalTime - cpu;
+        var emulatorCpu = Machine.AzuriteCpu(Engine.Diagnostics.StorageCallRecorder.TablePort) - azuriteCpu;
+        (jitTime, jitMethods) = (System.Runtime.JitInfo.GetCompilationTime() - jitTime, System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethods);
         gcPause = GC.GetTotalPauseDuration() - gcPause;
         departments.Tasks.Writer.TryComplete();
         await answering;
@@ -127,10 +140,10 @@ internal static class PipelineBench
         var issued = run.IssuedLatency.Select(t => t.TotalMilliseconds).Order().ToList();
         var perCase = Total(runStart, runEnd) / (double)cases;
         var pipelineOnly = (Total(runStart, runEnd) - run.StatusReads) / (double)cases;
-        var rate = cases / elapsed.TotalSeconds;
+        var casesPerSecond = cases / elapsed.TotalSeconds;
         var rows = new List<BenchRow>
         {
-            new($"{cases} cases × 4 departments, submit → licence issued", $"≥ {TargetCasesPerSecond} cases/s", $"{rate:0.0} cases/s ({elapsed.TotalSeconds:0.0} s)", $"{pipelineOnly:0.0} per case", rate >= TargetCasesPerSecond),
+            new($"{cases} cases × 4 departments, submit → licence issued", $"≥ {TargetCasesPerSecond} cases/s", $"{casesPerSecond:0.0} cases/s ({elapsed.TotalSeconds:0.0} s)", $"{pipelineOnly:0.0} per case", casesPerSecond >= TargetCasesPerSecond),
             new("callback → visible in GET /api/applications/{id}", $"p99 ≤ {TargetVisibleP99Ms} ms", $"p50 {Pct(visible, 50):0} ms, p99 {Pct(visible, 99):0} ms (n={visible.Count})", "–", Pct(visible, 99) <= TargetVisibleP99Ms),
             new("submit → licence issued, per case", "–", $"p50 {Pct(issued, 50):0} ms, p99 {Pct(issued, 99):0} ms", "–", null),
             new("signed callback answered (202), of the above", "–", $"p50 {Pct(callbacks, 50):0} ms, p99 {Pct(callbacks, 99):0} ms", "–", null),
@@ -143,12 +156,81 @@ internal static class PipelineBench
         // Each episode is one entity-group transaction ("table batch" below), as is each instance creation.
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Engine: {episodes / (double)cases:0.0} episodes and {activities / (double)cases:0.0} activity runs per case."));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Benchmark process during the run: CPU {processCpu.TotalSeconds:0.0} s in {elapsed.TotalSeconds:0.0} s (app, engine, departments, harness), GC pauses {gcPause.TotalMilliseconds:0} ms, first-chance exceptions (each await level that rethrows counts again): {(exceptions.IsEmpty ? "none" : string.Join(", ", exceptions.OrderByDescending(e => e.Value).Select(e => $"{e.Key} {e.Value}")))}."));
+            $"CPU during the run ({elapsed.TotalSeconds:0.0} s): Azurite {(emulatorCpu is { } e ? $"{e.TotalSeconds:0.0} s ({e.TotalMilliseconds / cases:0} ms per case)" : "not a local process")}, benchmark process (app, engine, departments, harness) {processCpu.TotalSeconds:0.0} s ({processCpu.TotalMilliseconds / cases:0} ms per case) of which JIT {jitTime.TotalSeconds:0.0} s ({jitMethods} methods compiled)."));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Benchmark process: GC pauses {gcPause.TotalMilliseconds:0} ms, first-chance exceptions (each await level that rethrows counts again): {(exceptions.IsEmpty ? "none" : string.Join(", ", exceptions.OrderByDescending(e => e.Value).Select(e => $"{e.Key} {e.Value}")))}."));
         // Every HTTP call of the run by operation (calls to the app and the departments appear as "(not storage)").
         Console.WriteLine(Engine.Diagnostics.StorageCallRecorder.Format(byOperation, cases, "case"));
+        if (Engine.Diagnostics.StorageCallRecorder.AttributeCallers)
+        {
+            Console.WriteLine("Storage calls per case by calling code:");
+            foreach (var (caller, count) in Engine.Diagnostics.StorageCallRecorder.Callers.OrderByDescending(kv => kv.Value))
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {count / (double)cases,6:0.00}  {caller}"));
+            }
+        }
+
         var path = await BenchReport.WriteAsync("bench-pipeline.md", "Pipeline benchmark", rows, [breakdown], ct);
         Console.WriteLine($"written to {path}");
         return rows.Any(r => r.Pass == false) ? 1 : 0;
+    }
+
+    private static async Task<string[]> PrepareAllAsync(HttpClient http, int cases, CancellationToken ct)
+    {
+        var ids = new string[cases];
+        await Parallel.ForAsync(0, cases, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (i, c) => ids[i] = await PrepareAsync(http, c));
+        return ids;
+    }
+
+    /// <summary>Submits the cases at <paramref name="rate"/> per second whatever the answers take (0: all at once, 16 at a time).</summary>
+    private static async Task SubmitAllAsync(HttpClient http, RunState run, string[] ids, int rate, CancellationToken ct)
+    {
+        async Task SubmitAsync(string id, CancellationToken c)
+        {
+            run.SubmittedAt[id] = run.Clock!.Elapsed;
+            (await http.PostAsync(new Uri($"/api/applications/{id}/submit", UriKind.Relative), null, c)).EnsureSuccessStatusCode();
+        }
+
+        if (rate <= 0)
+        {
+            await Parallel.ForAsync(0, ids.Length, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (i, c) => await SubmitAsync(ids[i], c));
+            return;
+        }
+
+        var start = run.Clock!.Elapsed;
+        var submits = new List<Task>(ids.Length);
+        for (var i = 0; i < ids.Length; i++)
+        {
+            var wait = start + TimeSpan.FromSeconds(i / (double)rate) - run.Clock.Elapsed;
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, ct);
+            }
+
+            submits.Add(SubmitAsync(ids[i], ct));
+        }
+
+        await Task.WhenAll(submits);
+    }
+
+    /// <summary>Waits until every case of the round is issued (3 minutes at most); false, after explaining, if some never are.</summary>
+    private static async Task<bool> WaitIssuedAsync(BenchApp app, HttpClient http, RunState run, string[] ids, Progress log, DepartmentSimulator departments, CancellationToken ct)
+    {
+        await using (log.Every(TimeSpan.FromSeconds(2), () => $"webhooks {departments.Received}, decisions visible {run.VisibleMs.Count}, issued {run.Issued}, errors {run.Errors}"))
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromMinutes(3));
+            try
+            {
+                await run.AllIssued.Task.WaitAsync(timeout.Token);
+                return true;
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                await ExplainStuckAsync(app, http, run, ids);
+                return false;
+            }
+        }
     }
 
     private static async Task ExplainStuckAsync(BenchApp app, HttpClient http, RunState run, string[] ids)
@@ -197,10 +279,11 @@ internal static class PipelineBench
     }
 
     /// <summary>A department worker: signs and sends the approval, then reads the case until the decision shows.</summary>
-    private static async Task AnswerAsync(DepartmentSimulator departments, HttpClient http, RunState run, CancellationToken ct)
+    private static async Task AnswerAsync(DepartmentSimulator departments, HttpClient http, RoundHolder rounds, CancellationToken ct)
     {
         await foreach (var task in departments.Tasks.Reader.ReadAllAsync(ct))
         {
+            var run = rounds.Current!;
             try
             {
                 await AnswerOneAsync(http, run, task, ct);
@@ -296,6 +379,12 @@ internal static class PipelineBench
         string.Create(CultureInfo.InvariantCulture, $"tables {(b.Tables - a.Tables) / (double)n:0.0}, queues {(b.Queues - a.Queues) / (double)n:0.0}, blobs {(b.Blobs - a.Blobs) / (double)n:0.0}");
 
     private static double Pct(List<double> sorted, int p) => sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p / 100.0 * sorted.Count) - 1)];
+
+    /// <summary>The round whose tasks the department workers are answering (warm-up, then the measured one).</summary>
+    private sealed class RoundHolder
+    {
+        public volatile RunState? Current;
+    }
 
     private sealed class RunState(int cases)
     {

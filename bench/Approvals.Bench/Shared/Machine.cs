@@ -43,6 +43,41 @@ internal static class Machine
         return $"Azurite table database: {Mb(file.Length)}{warning}";
     }
 
+    /// <summary>
+    /// CPU time used so far by the Azurite process serving <paramref name="tablePort"/> (found by its command line in
+    /// /proc: the emulator is one Node process for all three services), or null when it is not a local process.
+    /// </summary>
+    public static TimeSpan? AzuriteCpu(int tablePort)
+    {
+        try
+        {
+            foreach (var dir in Directory.EnumerateDirectories("/proc"))
+            {
+                var cmdline = Path.Combine(dir, "cmdline");
+                if (!int.TryParse(Path.GetFileName(dir), out _) || !File.Exists(cmdline))
+                {
+                    continue;
+                }
+
+                var args = File.ReadAllText(cmdline).Split('\0');
+                var isAzurite = args.Any(a => a.Contains("azurite", StringComparison.OrdinalIgnoreCase)) && args[0].EndsWith("node", StringComparison.Ordinal);
+                var port = Array.IndexOf(args, "--tablePort") is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : "10002";
+                if (isAzurite && port == tablePort.ToString(CultureInfo.InvariantCulture))
+                {
+                    // utime and stime are fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 per second on Linux).
+                    var fields = File.ReadAllText(Path.Combine(dir, "stat")).Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                    return TimeSpan.FromSeconds((long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return null;
+        }
+
+        return null;
+    }
+
     public static string Mb(long bytes) => (bytes / 1024.0 / 1024.0).ToString("0", CultureInfo.InvariantCulture) + " MB";
 
     private static string Cpu()

@@ -49,17 +49,20 @@ public sealed class PartitionBatcher(TableClient table)
     {
         while (true)
         {
+
             var batch = new List<Write>();
             lock (queue.Gate)
             {
                 var keys = new HashSet<string>(StringComparer.Ordinal);
+                var mergeable = new HashSet<string>(StringComparer.Ordinal);
                 var operations = 0;
                 long bytes = 0;
                 foreach (var w in queue.Waiting)
                 {
-                    // At most 99 operations and one per row in a transaction; a write that does not fit waits.
+                    // At most 99 operations and one per row in a transaction; a write that does not fit waits. Upsert-merges
+                    // of the same row (e.g. several writers' copies into one summary row) combine into one operation.
                     if (batch.Count > 0 && (operations + w.Actions.Count > MaxOperations || bytes + w.Bytes > MaxSharedBytes
-                        || w.Actions.Any(a => keys.Contains(a.Entity.RowKey))))
+                        || w.Actions.Any(a => keys.Contains(a.Entity.RowKey) && !(IsCombinable(a) && mergeable.Contains(a.Entity.RowKey)))))
                     {
                         break;
                     }
@@ -67,7 +70,17 @@ public sealed class PartitionBatcher(TableClient table)
                     batch.Add(w);
                     operations += w.Actions.Count;
                     bytes += w.Bytes;
-                    keys.UnionWith(w.Actions.Select(a => a.Entity.RowKey));
+                    foreach (var a in w.Actions)
+                    {
+                        if (keys.Add(a.Entity.RowKey) && IsCombinable(a))
+                        {
+                            mergeable.Add(a.Entity.RowKey);
+                        }
+                        else if (!IsCombinable(a))
+                        {
+                            mergeable.Remove(a.Entity.RowKey);
+                        }
+                    }
                 }
 
                 queue.Waiting.RemoveRange(0, batch.Count);
@@ -91,12 +104,11 @@ public sealed class PartitionBatcher(TableClient table)
         {
             try
             {
-                var responses = (await table.SubmitTransactionAsync(batch.SelectMany(w => w.Actions), CancellationToken.None)).Value;
-                var at = 0;
-                foreach (var w in batch)
+                var (actions, positions) = Combine(batch);
+                var responses = (await table.SubmitTransactionAsync(actions, CancellationToken.None)).Value;
+                for (var i = 0; i < batch.Count; i++)
                 {
-                    w.Done.TrySetResult(responses.Skip(at).Take(w.Actions.Count).ToList());
-                    at += w.Actions.Count;
+                    batch[i].Done.TrySetResult(positions[i].Select(p => responses[p]).ToList());
                 }
 
                 return;
@@ -118,6 +130,56 @@ public sealed class PartitionBatcher(TableClient table)
                 w.Done.TrySetException(e);
             }
         }
+    }
+
+    /// <summary>An upsert-merge of a dynamic entity: two of them on one row equal one with both property sets (the later wins).</summary>
+    private static bool IsCombinable(TableTransactionAction a) => a.ActionType == TableTransactionActionType.UpsertMerge && a.Entity is TableEntity;
+
+    /// <summary>
+    /// The operations of a shared transaction, upsert-merges of one row folded into one in submission order (so the
+    /// row ends as it would after the writes one by one), and where each write's responses are in the answer.
+    /// </summary>
+    private static (List<TableTransactionAction> Actions, List<int[]> Positions) Combine(List<Write> batch)
+    {
+        var actions = new List<TableTransactionAction>();
+        var merged = new Dictionary<string, int>(StringComparer.Ordinal);
+        var positions = new List<int[]>(batch.Count);
+        foreach (var w in batch)
+        {
+            var at = new int[w.Actions.Count];
+            for (var i = 0; i < w.Actions.Count; i++)
+            {
+                var a = w.Actions[i];
+                if (IsCombinable(a) && merged.TryGetValue(a.Entity.RowKey, out var existing))
+                {
+                    var into = (TableEntity)actions[existing].Entity;
+                    foreach (var (name, value) in (TableEntity)a.Entity)
+                    {
+                        if (name is not ("PartitionKey" or "RowKey" or "odata.etag" or "Timestamp"))
+                        {
+                            into[name] = value;
+                        }
+                    }
+
+                    at[i] = existing;
+                    continue;
+                }
+
+                if (IsCombinable(a))
+                {
+                    // A copy: the caller's entity is not changed by folding others into it.
+                    merged[a.Entity.RowKey] = actions.Count;
+                    a = new TableTransactionAction(a.ActionType, new TableEntity((TableEntity)a.Entity), a.ETag);
+                }
+
+                at[i] = actions.Count;
+                actions.Add(a);
+            }
+
+            positions.Add(at);
+        }
+
+        return (actions, positions);
     }
 
     private static long EstimateBytes(TableTransactionAction action) => 64 + action.Entity.RowKey.Length * 3L + (action.Entity is TableEntity e

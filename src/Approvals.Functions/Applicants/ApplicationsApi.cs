@@ -88,8 +88,8 @@ internal static class ApplicationsApi
 
     public static async Task<Results<Ok<CaseView>, ProblemHttpResult>> GetCase(string id, ClaimsPrincipal user, CaseStore store, CaseClocks clocks, TimeProvider time, CancellationToken cancellationToken)
     {
-        var snapshot = await LoadOwnAsync(store, id, user, cancellationToken);
-        return snapshot is null
+        var snapshot = await store.LoadViewAsync(id, cancellationToken);
+        return snapshot is null || !string.Equals(snapshot.Case.ApplicantSubject, user.Subject(), StringComparison.Ordinal)
             ? Problems.NotFound("Application")
             : TypedResults.Ok(CaseViews.Build(snapshot, clocks, time.GetUtcNow()));
     }
@@ -222,7 +222,7 @@ internal static class ApplicationsApi
         row.ClockJson = Storage.StoredJson.Write(new[] { ClockEventDto.Submitted(now) });
         try
         {
-            await store.Table.UpdateEntityAsync(row, row.ETag, Azure.Data.Tables.TableUpdateMode.Replace, cancellationToken);
+            row.ETag = await store.Table.ReplaceMirroredAsync(row, row.ETag, CaseViewRow.Of(row), cancellationToken);
             return row;
         }
         catch (Azure.RequestFailedException e) when (e.Status == 412)

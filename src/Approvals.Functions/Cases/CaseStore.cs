@@ -3,7 +3,7 @@ using Azure.Data.Tables;
 
 namespace Approvals.Functions.Cases;
 
-/// <summary>Everything stored about one case, read in one partition query.</summary>
+/// <summary>Everything stored about one case, read in one partition query (or from its view row, <see cref="CaseViewRow"/>).</summary>
 internal sealed record CaseSnapshot(CaseRow Case, IReadOnlyList<DepartmentRow> Departments, IReadOnlyList<MaterialRow> Materials)
 {
     public DepartmentRow? Department(string departmentId) =>
@@ -72,11 +72,32 @@ internal sealed class CaseStore(PipelineStorage storage)
         return found.HasValue ? found.Value : null;
     }
 
-    public Task<CaseRow?> UpdateCaseAsync(string caseId, Func<CaseRow, bool> mutate, CancellationToken cancellationToken) =>
-        storage.Cases.UpdateAsync(caseId, CaseRow.Key, mutate, cancellationToken);
+    /// <summary>
+    /// The case as <c>GET /api/applications/{id}</c> shows it, from its view row (one point read; see
+    /// <see cref="CaseViewRow"/>), or from the partition when the case has no view row. For display only: the rows
+    /// carry no ETags.
+    /// </summary>
+    public async Task<CaseSnapshot?> LoadViewAsync(string caseId, CancellationToken cancellationToken)
+    {
+        if (!IsValidCaseId(caseId))
+        {
+            return null;
+        }
 
+        await storage.EnsureCreatedAsync(cancellationToken);
+        var view = await storage.Cases.GetEntityIfExistsAsync<TableEntity>(caseId, CaseViewRow.Key, cancellationToken: cancellationToken);
+        return view.HasValue && view.Value is not null && CaseViewRow.Read(view.Value) is { } snapshot
+            ? snapshot
+            : await LoadAsync(caseId, cancellationToken);
+    }
+
+    /// <summary>Read-modify-write of the case row under its ETag, with its copy in the view row.</summary>
+    public Task<CaseRow?> UpdateCaseAsync(string caseId, Func<CaseRow, bool> mutate, CancellationToken cancellationToken) =>
+        storage.Cases.UpdateMirroredAsync<CaseRow>(caseId, CaseRow.Key, mutate, CaseViewRow.Of, cancellationToken);
+
+    /// <summary>Read-modify-write of a department row under its ETag, with its copy in the view row.</summary>
     public Task<DepartmentRow?> UpdateDepartmentAsync(string caseId, string departmentId, Func<DepartmentRow, bool> mutate, CancellationToken cancellationToken) =>
-        storage.Cases.UpdateAsync(caseId, DepartmentRow.KeyFor(departmentId), mutate, cancellationToken);
+        storage.Cases.UpdateMirroredAsync<DepartmentRow>(caseId, DepartmentRow.KeyFor(departmentId), mutate, CaseViewRow.Of, cancellationToken);
 
     /// <summary>Case ids are 32 lowercase hex digits (GUID "N"); anything else cannot name a case.</summary>
     public static bool IsValidCaseId(string caseId) =>

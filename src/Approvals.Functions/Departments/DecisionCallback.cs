@@ -92,7 +92,7 @@ internal static partial class DecisionCallback
             try
             {
                 await store.Table.SubmitTransactionAsync(
-                    [new TableTransactionAction(TableTransactionActionType.Add, hook), new TableTransactionAction(TableTransactionActionType.UpdateReplace, step, step.ETag)],
+                    [new TableTransactionAction(TableTransactionActionType.Add, hook), new TableTransactionAction(TableTransactionActionType.UpdateReplace, step, step.ETag), CaseViewRow.Of(step)],
                     cancellationToken);
             }
             catch (TableTransactionFailedException e) when (e.Status is 409 or 412)

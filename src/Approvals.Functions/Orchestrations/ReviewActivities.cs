@@ -126,7 +126,7 @@ internal static partial class ReviewActivities
             try
             {
                 await batchers.For(s.Cases.Table).SubmitAsync(
-                    [new(Azure.Data.Tables.TableTransactionActionType.Add, fresh), new(Azure.Data.Tables.TableTransactionActionType.UpdateMerge, move, Azure.ETag.All)], ct);
+                    [new(Azure.Data.Tables.TableTransactionActionType.Add, fresh), new(Azure.Data.Tables.TableTransactionActionType.UpdateMerge, move, Azure.ETag.All), CaseViewRow.Of(fresh, CaseStatus.InReview)], ct);
                 return true;
             }
             catch (Azure.RequestFailedException e) when (e.Status == 409)
@@ -145,7 +145,7 @@ internal static partial class ReviewActivities
         {
             try
             {
-                await batchers.For(s.Cases.Table).SubmitAsync([new(Azure.Data.Tables.TableTransactionActionType.Add, fresh)], ct);
+                await batchers.For(s.Cases.Table).SubmitAsync([new(Azure.Data.Tables.TableTransactionActionType.Add, fresh), CaseViewRow.Of(fresh)], ct);
                 return true;
             }
             catch (Azure.RequestFailedException e) when (e.Status == 409)

@@ -48,6 +48,7 @@ public sealed class AcceptanceAndAlertTests(PipelineApp app) : IClassFixture<Pip
         var taskId = await driver.WaitForTaskAsync(id, "market-supervision");
         (await driver.DecideAsync(id, "market-supervision", Driver.Approve(taskId))).StatusCode.Should().Be(System.Net.HttpStatusCode.Accepted);
         await driver.WaitForStatusAsync(id, "Issued");
+        await driver.AssertViewMatchesPartitionAsync(id);
     }
 
     [Fact]
@@ -59,6 +60,7 @@ public sealed class AcceptanceAndAlertTests(PipelineApp app) : IClassFixture<Pip
         var refused = await driver.DecideAsync(id, "service-centre", new { taskId, decision = "not-accept", officer = "窗口", reasons = (string[])["不属于本机关职权范围"] });
         refused.StatusCode.Should().Be(System.Net.HttpStatusCode.Accepted);
         var view = await driver.WaitForStatusAsync(id, "NotAccepted");
+        await driver.AssertViewMatchesPartitionAsync(id);
         view["reasons"]!.AsArray().Single()!["reason"]!.GetValue<string>().Should().Be("不属于本机关职权范围");
         Driver.Department(view, "market-supervision")["status"]!.GetValue<string>().Should().Be("NotStarted");
     }

@@ -14,6 +14,7 @@ public sealed class CaseFlowTests(PipelineApp app) : IClassFixture<PipelineApp>
         var id = await driver.SubmitCompleteCaseAsync();
         var accepted = await driver.WaitForStatusAsync(id, "InReview");
         accepted["acceptedAt"].Should().NotBeNull();
+        await driver.AssertViewMatchesPartitionAsync(id);
 
         foreach (var department in TestCatalogue.Departments)
         {
@@ -24,6 +25,7 @@ public sealed class CaseFlowTests(PipelineApp app) : IClassFixture<PipelineApp>
 
         var issued = await driver.WaitForStatusAsync(id, "Issued");
         issued["departments"]!.AsArray().Select(d => d!["status"]!.GetValue<string>()).Should().AllBe("Approved");
+        await driver.AssertViewMatchesPartitionAsync(id);
         issued["dueDate"].Should().NotBeNull();
         var licenceNumber = issued["licence"]!["licenceNumber"]!.GetValue<string>();
 
@@ -71,6 +73,7 @@ public sealed class CaseFlowTests(PipelineApp app) : IClassFixture<PipelineApp>
         (await driver.DecideAsync(id, "fire-rescue", Driver.Reject(tasks["fire-rescue"], "疏散通道被占用"))).StatusCode.Should().Be(HttpStatusCode.Accepted);
 
         var rejected = await driver.WaitForStatusAsync(id, "Rejected");
+        await driver.AssertViewMatchesPartitionAsync(id);
         var reasons = rejected["reasons"]!.AsArray().Select(r => (r!["departmentId"]!.GetValue<string>(), r["reason"]!.GetValue<string>())).ToList();
         reasons.Should().BeEquivalentTo(new[] { ("health", "从业人员健康证明过期"), ("health", "缺少消毒设施"), ("fire-rescue", "疏散通道被占用") });
         rejected["licence"].Should().BeNull();
@@ -95,6 +98,7 @@ public sealed class CaseFlowTests(PipelineApp app) : IClassFixture<PipelineApp>
             && Driver.Department(v, "health")["status"]!.GetValue<string>() == "Cancelled"
             && Driver.Department(v, "fire-rescue")["status"]!.GetValue<string>() == "Cancelled", "withdrawal with cancelled tasks");
         Driver.Department(withdrawn, "market-supervision")["status"]!.GetValue<string>().Should().Be("Approved");
+        await driver.AssertViewMatchesPartitionAsync(id);
 
         using var officer = app.Officer("health");
         var inbox = await officer.GetFromJsonAsync<List<JsonObject>>("/api/departments/health/tasks?status=pending");

@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Approvals.Functions.Departments;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Approvals.Functions.Tests.Pipeline;
 
@@ -132,6 +133,39 @@ internal sealed class Driver(PipelineApp app, string subject = "applicant-1")
         }
 
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// The view row (what <c>GET /api/applications/{id}</c> reads) against the case partition itself: once the
+    /// writes in flight have landed, both give the same document — or some write did not update its copy. Waits up
+    /// to 5 s for writes still in flight, then fails with both documents.
+    /// </summary>
+    public async Task AssertViewMatchesPartitionAsync(string caseId)
+    {
+        var store = app.Services.GetRequiredService<Cases.CaseStore>();
+        var clocks = app.Services.GetRequiredService<Cases.CaseClocks>();
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        string fromView, fromPartition;
+        do
+        {
+            var now = app.Time.GetUtcNow();
+            var partition = (await store.LoadAsync(caseId, CancellationToken.None))!;
+            var row = await store.Table.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>(caseId, Cases.CaseViewRow.Key);
+            row.HasValue.Should().BeTrue("every case has a view row from its draft on");
+            var view = Cases.CaseViewRow.Read(row.Value!);
+            view.Should().NotBeNull();
+            fromView = JsonSerializer.Serialize(Cases.CaseViews.Build(view!, clocks, now), Json);
+            fromPartition = JsonSerializer.Serialize(Cases.CaseViews.Build(partition, clocks, now), Json);
+            if (fromView == fromPartition)
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+        while (DateTime.UtcNow < deadline);
+
+        fromView.Should().Be(fromPartition, "the view row mirrors every committed write of the rows it copies");
     }
 
     public Task<JsonObject> WaitForStatusAsync(string caseId, string status, int seconds = 60) =>

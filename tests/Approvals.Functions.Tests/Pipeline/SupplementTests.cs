@@ -30,6 +30,7 @@ public sealed class SupplementTests(PipelineApp app) : IClassFixture<PipelineApp
         paused["supplementRequests"]!.AsArray().Single()!["requiredMaterials"]!.AsArray().Select(m => m!.GetValue<string>()).Should().Equal("floor-plan");
         paused["clock"]!["paused"]!.GetValue<bool>().Should().BeTrue("the case clock stops while a step waits for the applicant");
         var usedAtPause = health["clock"]!["workingDaysUsed"]!.GetValue<int>();
+        await driver.AssertViewMatchesPartitionAsync(id);
 
         // Three working days pass while paused: nothing is counted.
         app.Time.Advance(Local(11, 30, 9) - app.Time.GetUtcNow());
@@ -47,6 +48,7 @@ public sealed class SupplementTests(PipelineApp app) : IClassFixture<PipelineApp
         DateOnly.Parse(step["dueDate"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture)
             .Should().BeAfter(new DateOnly(2026, 11, 27), "excluded time moves the due date");
         resumed["supplementRequests"]!.AsArray().Should().BeEmpty();
+        await driver.AssertViewMatchesPartitionAsync(id);
 
         (await driver.DecideAsync(id, "health", Driver.Approve(taskId))).StatusCode.Should().Be(HttpStatusCode.Conflict, "the old task id is stale");
         (await driver.DecideAsync(id, "health", Driver.Approve(newTaskId))).StatusCode.Should().Be(HttpStatusCode.Accepted);
@@ -56,6 +58,7 @@ public sealed class SupplementTests(PipelineApp app) : IClassFixture<PipelineApp
         }
 
         var issued = await driver.WaitForStatusAsync(id, "Issued");
+        await driver.AssertViewMatchesPartitionAsync(id);
         issued["materials"]!.AsArray().Select(m => m!["materialId"]!.GetValue<string>()).Should().Contain("floor-plan");
         using var anonymous = app.CreateClient();
         var verify = await anonymous.GetFromJsonAsync<JsonObject>("/api/public/licences/" + issued["licence"]!["licenceNumber"]!.GetValue<string>());

@@ -16,6 +16,11 @@ internal sealed class StorageCallRecorder : IDisposable
     private static readonly AsyncLocal<bool> ObserverCall = new();
     private static readonly string[] TableRoles = ["Instances", "Partitions", "DeadLetters"];
     private readonly ActivityListener _listener;
+    /// <summary>Storage calls by operation and calling code, kept when <see cref="AttributeCallers"/> is on.</summary>
+    public static readonly ConcurrentDictionary<string, int> Callers = new(StringComparer.Ordinal);
+
+    /// <summary>Records which app or engine code made each storage call (a stack trace per call: slow, for diagnosis only).</summary>
+    public static bool AttributeCallers { get; set; }
     private ConcurrentDictionary<string, CallStats> _calls = new(StringComparer.Ordinal);
     private ConcurrentQueue<TimedCall>? _timeline;
 
@@ -26,6 +31,18 @@ internal sealed class StorageCallRecorder : IDisposable
             ShouldListenTo = s => s.Name == "System.Net.Http",
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = OnStopped,
+            ActivityStarted = a =>
+            {
+                if (!AttributeCallers)
+                {
+                    return;
+                }
+
+                // The app and engine frames on the stack when the call starts (the caller up to its first await).
+                var frames = new StackTrace().GetFrames().Select(f => f.GetMethod()).Where(m => m?.DeclaringType?.FullName?.StartsWith("Approvals.", StringComparison.Ordinal) == true && !m.DeclaringType!.FullName!.StartsWith("Approvals.Bench", StringComparison.Ordinal))
+                    .Select(m => m!.DeclaringType!.FullName!.Replace("Approvals.", "", StringComparison.Ordinal) + "." + m.Name).Take(3);
+                a.SetCustomProperty("stack", string.Join(" <- ", frames));
+            },
         };
         ActivitySource.AddActivityListener(_listener);
     }
@@ -75,6 +92,11 @@ internal sealed class StorageCallRecorder : IDisposable
         }
 
         var op = Classify(method, uri);
+        if (activity.GetCustomProperty("stack") is string stack && !op.StartsWith("(not", StringComparison.Ordinal))
+        {
+            Callers.AddOrUpdate(op + " <- " + stack, 1, (_, n) => n + 1);
+        }
+
         _calls.GetOrAdd(op, _ => new CallStats()).Add(activity.Duration);
         if (_timeline is { } timeline)
         {
@@ -85,6 +107,9 @@ internal sealed class StorageCallRecorder : IDisposable
 
     /// <summary>Azurite's ports (blob, queue, table); <see cref="UseEndpoints"/> for a private Azurite on others.</summary>
     private static (int Blob, int Queue, int Table) _ports = (10000, 10001, 10002);
+
+    /// <summary>The table service's port (Azurite's default unless <see cref="UseEndpoints"/> said otherwise).</summary>
+    public static int TablePort => _ports.Table;
 
     /// <summary>Takes the service ports from a connection string with explicit endpoints (else keeps Azurite's defaults).</summary>
     public static void UseEndpoints(string connectionString)
