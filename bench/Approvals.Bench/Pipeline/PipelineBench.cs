@@ -23,7 +23,7 @@ internal static class PipelineBench
     private const double TargetCasesPerSecond = 10;
     private const double TargetVisibleP99Ms = 250;
 
-    private static int FollowMaxMs { get; set; } = 400;
+    private static int FollowMs { get; set; } = 500;
 
     private static int? IntOption(string[] args, string name)
     {
@@ -38,9 +38,9 @@ internal static class PipelineBench
         var at = Array.IndexOf(args, "--storage");
         var storage = at >= 0 && at + 1 < args.Length ? args[at + 1] : "UseDevelopmentStorage=true";
         // For experiments only (the published figures use the defaults): --workers <n> department workers (32),
-        // --follow-max-ms <ms> longest pause between the harness's reads of a case it follows to Issued (400).
+        // --follow-ms <ms> pause between the harness's reads of a case it follows to Issued (500).
         var workers = IntOption(args, "--workers") ?? 32;
-        FollowMaxMs = IntOption(args, "--follow-max-ms") ?? 400;
+        FollowMs = IntOption(args, "--follow-ms") ?? 500;
         // --warmup <n>: whole cases run before the measured round (not counted), 100 by default.
         var warmup = IntOption(args, "--warmup") ?? 100;
         // --rate <cases/s>: submissions arrive at this rate (open loop), 12 by default; 0 submits all at once (16 at a time).
@@ -73,9 +73,9 @@ internal static class PipelineBench
 
         var rounds = new RoundHolder();
         var answering = Task.WhenAll(Enumerable.Range(0, workers).Select(_ => AnswerAsync(departments, http, rounds, ct)));
-        if (workers != 32 || FollowMaxMs != 400)
+        if (workers != 32 || FollowMs != 500)
         {
-            Console.WriteLine($"  experiment: {workers} department workers, follow reads back off to {FollowMaxMs} ms");
+            Console.WriteLine($"  experiment: {workers} department workers, follow reads every {FollowMs} ms");
         }
 
         // Warm-up (not timed): a few whole cases first, so the figures are those of a host that has run before — a
@@ -333,8 +333,10 @@ internal static class PipelineBench
 
     private static async Task FollowToIssuedAsync(HttpClient http, RunState run, string caseId, CancellationToken ct)
     {
-        // Back off from 50 ms to 400 ms: the harness's reads compete with the pipeline for the same emulator.
-        var delay = 50;
+        // Like a client refreshing every FollowMs (500 ms): the first read after half of that, as issuance takes a
+        // few steps after the last approval. The harness's reads compete with the pipeline for the same emulator.
+        var delay = FollowMs / 2;
+        await Task.Delay(delay, ct);
         while (!ct.IsCancellationRequested)
         {
             JsonObject view;
@@ -361,8 +363,7 @@ internal static class PipelineBench
                 return;
             }
 
-            await Task.Delay(delay, ct);
-            delay = Math.Min(delay * 2, FollowMaxMs);
+            await Task.Delay(FollowMs, ct);
         }
     }
 

@@ -58,6 +58,9 @@ internal sealed class DepartmentRow : ITableEntity
     public string DepartmentId { get; set; } = "";
     public string Name { get; set; } = "";
     public string Role { get; set; } = "";
+    /// <summary>The case's licence type and its pinned version (copied from the case row: the callback needs only this row).</summary>
+    public string LicenceTypeId { get; set; } = "";
+    public string LicenceTypeVersion { get; set; } = "";
     /// <summary>The orchestration instance that waits for this department's decision events.</summary>
     public string InstanceId { get; set; } = "";
     /// <summary>The current task id; callbacks naming another one are stale (409).</summary>

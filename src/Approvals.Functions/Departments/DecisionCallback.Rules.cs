@@ -8,7 +8,7 @@ namespace Approvals.Functions.Departments;
 internal static partial class DecisionCallback
 {
     /// <summary>Decides the answer for a verified callback against the task as stored; a decision event only when accepted.</summary>
-    private static (Answer Answer, DecisionEvent? Decision) Evaluate(byte[] body, CaseRow caseRow, DepartmentRow step, string departmentId, CaseClocks clocks, DateTimeOffset now)
+    private static (Answer Answer, DecisionEvent? Decision) Evaluate(byte[] body, string caseId, string licenceTypeId, string licenceTypeVersion, DepartmentRow step, string departmentId, CaseClocks clocks, DateTimeOffset now)
     {
         DecisionRequest? request;
         try
@@ -35,7 +35,7 @@ internal static partial class DecisionCallback
             return (Answer.Problem(409, "task-decided", $"The task is no longer open (status {step.Status})."), null);
         }
 
-        var type = clocks.Type(caseRow.LicenceTypeId, caseRow.LicenceTypeVersion);
+        var type = clocks.Type(licenceTypeId, licenceTypeVersion);
         var serviceCentre = departmentId == type.ServiceCentre.DepartmentId;
         var decision = request.Decision.Trim().ToLowerInvariant();
         var allowed = serviceCentre
@@ -75,7 +75,7 @@ internal static partial class DecisionCallback
         }
 
         var status = StatusAfter(decision);
-        var accepted = new DecisionAccepted(caseRow.PartitionKey, departmentId, step.TaskId, decision, status);
+        var accepted = new DecisionAccepted(caseId, departmentId, step.TaskId, decision, status);
         var evt = new DecisionEvent(step.TaskId, departmentId, decision, reasons, request.Officer!.Trim(), request.Comment, required, now);
         return (new Answer(202, JsonSerializer.Serialize(accepted, StoredJson.Options), "application/json"), evt);
     }

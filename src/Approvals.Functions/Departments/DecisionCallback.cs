@@ -10,9 +10,10 @@ namespace Approvals.Functions.Departments;
 
 /// <summary>
 /// The signed decision callback. Order matters: the signature is checked before anything about the case is read;
-/// a repeated <c>webhook-id</c> gets its first answer from the stored record; the task is claimed (department row
-/// updated with its ETag) in the same entity-group transaction that stores the answer, so a rejected or duplicate
-/// call changes nothing and two racing callbacks cannot both decide. Only then is the orchestration told.
+/// the task is claimed (department row updated with its ETag) in the same entity-group transaction that stores the
+/// answer under the <c>webhook-id</c>, so a rejected or duplicate call changes nothing, a repeated
+/// <c>webhook-id</c> finds its answer stored (the insert fails) and gets that first answer again, and two racing
+/// callbacks cannot both decide. Only then is the orchestration told.
 /// </summary>
 internal static partial class DecisionCallback
 {
@@ -61,29 +62,28 @@ internal static partial class DecisionCallback
         var hookKey = WebhookAnswerRow.KeyFor(departmentId, webhookId);
         for (var attempt = 0; attempt < 20; attempt++)
         {
-            // One round-trip reads the three rows that matter: a stored answer, the case, the department's task.
-            var (replay, caseRow, step) = await ReadRowsAsync(store, id, departmentId, hookKey, cancellationToken);
-            if (replay is not null)
+            // One point read: the department's task. A stored answer for this webhook-id shows up as the insert of
+            // the answer failing (409), and is then read and replayed.
+            var step = await store.GetDepartmentAsync(id, departmentId, cancellationToken);
+            if (step is null)
             {
-                return await ReplayAsync(replay, engine, cancellationToken);
+                return await ReplayOrAsync(store, engine, id, hookKey, Answer.Problem(404, "not-found", "No task of this department exists for this application."), cancellationToken);
             }
 
-            if (caseRow is null || step is null)
+            var type = await LicenceTypeOfAsync(store, step, cancellationToken);
+            if (type is null)
             {
                 return Answer.Problem(404, "not-found", "No task of this department exists for this application.").ToResult();
             }
 
-            var (answer, decision) = Evaluate(body, caseRow, step, departmentId, clocks, now);
+            var (answer, decision) = Evaluate(body, id, type.Value.Id, type.Value.Version, step, departmentId, clocks, now);
             var hook = new WebhookAnswerRow { PartitionKey = id, RowKey = hookKey, StatusCode = answer.Status, Body = answer.Body, ContentType = answer.ContentType, At = now };
             if (decision is null)
             {
                 // A refused decision is answered the same way when repeated; it changes nothing else.
-                if (await store.Table.TryAddAsync(hook, cancellationToken))
-                {
-                    return answer.ToResult();
-                }
-
-                continue;
+                return await store.Table.TryAddAsync(hook, cancellationToken)
+                    ? answer.ToResult()
+                    : await ReplayOrAsync(store, engine, id, hookKey, answer, cancellationToken);
             }
 
             hook.EventInstanceId = step.InstanceId;
@@ -95,9 +95,14 @@ internal static partial class DecisionCallback
                     [new TableTransactionAction(TableTransactionActionType.Add, hook), new TableTransactionAction(TableTransactionActionType.UpdateReplace, step, step.ETag), CaseViewRow.Of(step)],
                     cancellationToken);
             }
-            catch (TableTransactionFailedException e) when (e.Status is 409 or 412)
+            catch (TableTransactionFailedException e) when (e.Status == 409 && e.FailedTransactionActionIndex is null or 0)
             {
-                // Either the same webhook-id was stored meanwhile (replayed next round) or the row changed: re-evaluate.
+                // The same webhook-id was answered first: that answer again.
+                return await ReplayOrAsync(store, engine, id, hookKey, answer, cancellationToken);
+            }
+            catch (TableTransactionFailedException e) when (e.Status == 412)
+            {
+                // The task changed since it was read: evaluate again.
                 continue;
             }
 
@@ -106,6 +111,24 @@ internal static partial class DecisionCallback
         }
 
         return Answer.Problem(503, "busy", "The task is changing too often; retry with the same webhook-id.").ToResult();
+    }
+
+    /// <summary>The stored answer to this webhook-id, replayed; <paramref name="otherwise"/> when there is none.</summary>
+    private static async Task<IResult> ReplayOrAsync(CaseStore store, DurableTaskClient engine, string caseId, string hookKey, Answer otherwise, CancellationToken cancellationToken)
+    {
+        var stored = await store.Table.GetEntityIfExistsAsync<WebhookAnswerRow>(caseId, hookKey, cancellationToken: cancellationToken);
+        return stored.HasValue && stored.Value is not null ? await ReplayAsync(stored.Value, engine, cancellationToken) : otherwise.ToResult();
+    }
+
+    /// <summary>The licence type the task belongs to: on the step row since it carries it, else from the case row.</summary>
+    private static async Task<(string Id, string Version)?> LicenceTypeOfAsync(CaseStore store, DepartmentRow step, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrEmpty(step.LicenceTypeId))
+        {
+            return (step.LicenceTypeId, step.LicenceTypeVersion);
+        }
+
+        return await store.GetCaseAsync(step.PartitionKey, cancellationToken) is { } row ? (row.LicenceTypeId, row.LicenceTypeVersion) : null;
     }
 
     private static async Task<IResult> ReplayAsync(WebhookAnswerRow stored, DurableTaskClient engine, CancellationToken cancellationToken)
@@ -119,31 +142,6 @@ internal static partial class DecisionCallback
         }
 
         return new Answer(stored.StatusCode, stored.Body, stored.ContentType).ToResult(replayed: true);
-    }
-
-    private static async Task<(WebhookAnswerRow? Replay, CaseRow? Case, DepartmentRow? Step)> ReadRowsAsync(CaseStore store, string caseId, string departmentId, string hookKey, CancellationToken cancellationToken)
-    {
-        var filter = $"PartitionKey eq {TableKeys.Literal(caseId)} and (RowKey eq {TableKeys.Literal(CaseRow.Key)} or RowKey eq {TableKeys.Literal(DepartmentRow.KeyFor(departmentId))} or RowKey eq {TableKeys.Literal(hookKey)})";
-        WebhookAnswerRow? replay = null;
-        CaseRow? caseRow = null;
-        DepartmentRow? step = null;
-        await foreach (var e in store.Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
-        {
-            if (e.RowKey == hookKey)
-            {
-                replay = EntityMapper.To<WebhookAnswerRow>(e);
-            }
-            else if (e.RowKey == CaseRow.Key)
-            {
-                caseRow = EntityMapper.To<CaseRow>(e);
-            }
-            else
-            {
-                step = EntityMapper.To<DepartmentRow>(e);
-            }
-        }
-
-        return (replay, caseRow, step);
     }
 
     private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)

@@ -23,6 +23,8 @@ internal static partial class ReviewActivities
                 DepartmentId = input.DepartmentId,
                 Name = name,
                 Role = role,
+                LicenceTypeId = input.Case.LicenceTypeId,
+                LicenceTypeVersion = input.Case.LicenceTypeVersion,
                 InstanceId = input.InstanceId,
                 TaskId = input.TaskId,
                 Status = StepStatus.Pending,
