@@ -34,70 +34,82 @@ internal static partial class ReviewActivities
                 ClockJson = StoredJson.Write(input.Clock),
             };
             var lead = !input.IsServiceCentre && input.DepartmentId == type.Lead.DepartmentId;
-            // The parallel steps of a case open their tasks at about the same time: their step rows (one case
-            // partition) share a transaction.
-            var created = lead ? await AddLeadStepAsync(fresh, ct) : await AddStepAsync(fresh, ct);
-            if (created == false)
-            {
-                // Re-opened (service centre after a supplement): replace the task unless this very task is already there.
-                await s.Cases.UpdateDepartmentAsync(input.Case.CaseId, input.DepartmentId, r =>
-                {
-                    if (r.TaskId == input.TaskId || r.ReceivedAt > input.At)
-                    {
-                        return false;
-                    }
-
-                    r.TaskId = input.TaskId;
-                    r.Status = StepStatus.Pending;
-                    r.ReceivedAt = input.At;
-                    r.ClockJson = fresh.ClockJson;
-                    r.RequiredMaterialsJson = "[]";
-                    r.SupplementRequestId = null;
-                    return true;
-                }, ct);
-            }
-
-            await s.Inbox.UpsertAsync(input.DepartmentId, input.Case.CaseId, input.Case.CaseNumber, type.Id, type.Name,
-                input.IsServiceCentre ? "acceptance" : "review", input.TaskId, StepStatus.Pending, due, input.At, ct);
             var resumed = input.IsServiceCentre && input.Clock.Count > 0 && input.Clock[^1].Kind == nameof(Licensing.Clock.Resumed);
-            if (input.IsServiceCentre)
-            {
-                // The acceptance step's events are the case clock until acceptance.
-                await s.Cases.UpdateCaseAsync(input.Case.CaseId, r =>
-                {
-                    r.ClockJson = StoredJson.Write(input.Clock);
-                    r.PausedByJson = "[]";
-                    if (r.Status == CaseStatus.AwaitingSupplement)
-                    {
-                        r.Status = CaseStatus.Submitted;
-                    }
-
-                    return true;
-                }, ct);
-            }
-            else if (lead && created != true)
-            {
-                // One step (the lead's) moves the case from Accepted to InReview: one write per case, not per department.
-                await s.Cases.UpdateCaseAsync(input.Case.CaseId, r =>
-                {
-                    if (r.Status != CaseStatus.Accepted)
-                    {
-                        return false;
-                    }
-
-                    r.Status = CaseStatus.InReview;
-                    return true;
-                }, ct);
-            }
-
             var snapshot = ClockSnapshot.From(state);
-            if (resumed)
+
+            // The step row, then the inbox row (a department that reads its inbox finds the task it can answer); the
+            // timeline entries meanwhile — the parallel steps of a case then append at about the same moment and
+            // share the chain's transaction.
+            async Task StepAndInboxAsync()
             {
-                await s.Journal.AppendAsync(input.Case, context.IdempotencyKey + ":resumed", input.At, "ClockResumed", "system", input.DepartmentId, null, snapshot, ct);
+                // The parallel steps of a case open their tasks at about the same time: their step rows (one case
+                // partition) share a transaction.
+                var created = lead ? await AddLeadStepAsync(fresh, ct) : await AddStepAsync(fresh, ct);
+                if (created == false)
+                {
+                    // Re-opened (service centre after a supplement): replace the task unless this very task is already there.
+                    await s.Cases.UpdateDepartmentAsync(input.Case.CaseId, input.DepartmentId, r =>
+                    {
+                        if (r.TaskId == input.TaskId || r.ReceivedAt > input.At)
+                        {
+                            return false;
+                        }
+
+                        r.TaskId = input.TaskId;
+                        r.Status = StepStatus.Pending;
+                        r.ReceivedAt = input.At;
+                        r.ClockJson = fresh.ClockJson;
+                        r.RequiredMaterialsJson = "[]";
+                        r.SupplementRequestId = null;
+                        return true;
+                    }, ct);
+                }
+
+                await s.Inbox.UpsertAsync(input.DepartmentId, input.Case.CaseId, input.Case.CaseNumber, type.Id, type.Name,
+                    input.IsServiceCentre ? "acceptance" : "review", input.TaskId, StepStatus.Pending, due, input.At, ct);
+                if (input.IsServiceCentre)
+                {
+                    // The acceptance step's events are the case clock until acceptance.
+                    await s.Cases.UpdateCaseAsync(input.Case.CaseId, r =>
+                    {
+                        r.ClockJson = StoredJson.Write(input.Clock);
+                        r.PausedByJson = "[]";
+                        if (r.Status == CaseStatus.AwaitingSupplement)
+                        {
+                            r.Status = CaseStatus.Submitted;
+                        }
+
+                        return true;
+                    }, ct);
+                }
+                else if (lead && created != true)
+                {
+                    // One step (the lead's) moves the case from Accepted to InReview: one write per case, not per department.
+                    await s.Cases.UpdateCaseAsync(input.Case.CaseId, r =>
+                    {
+                        if (r.Status != CaseStatus.Accepted)
+                        {
+                            return false;
+                        }
+
+                        r.Status = CaseStatus.InReview;
+                        return true;
+                    }, ct);
+                }
             }
 
-            await s.Journal.AppendAsync(input.Case, context.IdempotencyKey, input.At, "DepartmentNotified", "system", input.DepartmentId,
-                new Dictionary<string, string?> { ["taskId"] = input.TaskId, ["channel"] = "inbox" }, snapshot, ct);
+            async Task TimelineAsync()
+            {
+                if (resumed)
+                {
+                    await s.Journal.AppendAsync(input.Case, context.IdempotencyKey + ":resumed", input.At, "ClockResumed", "system", input.DepartmentId, null, snapshot, ct);
+                }
+
+                await s.Journal.AppendAsync(input.Case, context.IdempotencyKey, input.At, "DepartmentNotified", "system", input.DepartmentId,
+                    new Dictionary<string, string?> { ["taskId"] = input.TaskId, ["channel"] = "inbox" }, snapshot, ct);
+            }
+
+            await Task.WhenAll(StepAndInboxAsync(), TimelineAsync());
             if (!webhooks.IsConfigured(input.DepartmentId))
             {
                 return new OpenTaskResult(due, false);
@@ -175,17 +187,16 @@ internal static partial class ReviewActivities
             var (state, _) = s.Evaluate(input.Case, input.DepartmentId, input.Clock, at);
             // The callback wrote the decision and the stopped clock into the step row when it claimed the task (one
             // transaction); a final decision ends the step, so the inbox row takes a plain merge (no later task exists).
-            await s.Inbox.MergeStatusAsync(input.DepartmentId, input.Case.CaseId, status, ct);
+            // Independent writes (inbox, timeline, statistics, alerts), made together.
             var (type, _) = s.Pinned(input.Case);
-            await s.Journal.AppendAsync(input.Case, context.IdempotencyKey, d.ReceivedAt, "DepartmentDecided", PipelineServices.Actor(d), input.DepartmentId,
-                new Dictionary<string, string?> { ["decision"] = d.Decision, ["reasons"] = string.Join("；", d.Reasons), ["taskId"] = d.TaskId, ["comment"] = d.Comment },
-                ClockSnapshot.From(state), ct);
-            await s.Journal.RecordDecidedAsync(input.Case.CaseId, input.Case.CaseNumber, type.Id, input.DepartmentId, status,
-                d.ReceivedAt, state.WorkingDaysUsed, state.DecidedOnTime ?? true, ct);
-            if (input.AlertsOpen)
-            {
-                await s.Journal.CloseAlertsAsync(input.Case.CaseId, input.DepartmentId, d.ReceivedAt, ct);
-            }
+            await Task.WhenAll(
+                s.Inbox.MergeStatusAsync(input.DepartmentId, input.Case.CaseId, status, ct),
+                s.Journal.AppendAsync(input.Case, context.IdempotencyKey, d.ReceivedAt, "DepartmentDecided", PipelineServices.Actor(d), input.DepartmentId,
+                    new Dictionary<string, string?> { ["decision"] = d.Decision, ["reasons"] = string.Join("；", d.Reasons), ["taskId"] = d.TaskId, ["comment"] = d.Comment },
+                    ClockSnapshot.From(state), ct),
+                s.Journal.RecordDecidedAsync(input.Case.CaseId, input.Case.CaseNumber, type.Id, input.DepartmentId, status,
+                    d.ReceivedAt, state.WorkingDaysUsed, state.DecidedOnTime ?? true, ct),
+                input.AlertsOpen ? s.Journal.CloseAlertsAsync(input.Case.CaseId, input.DepartmentId, d.ReceivedAt, ct) : Task.CompletedTask);
             return true;
         }
     }
