@@ -25,7 +25,10 @@ internal static class PipelineBench
     private const double TargetCasesPerSecond = 10;
     private const double TargetVisibleP99Ms = 250;
 
-    private static int FollowMs { get; set; } = 500;
+    private static int RegisterPollMs { get; set; } = 250;
+
+    /// <summary>Case id by case number (the register shows numbers), for every draft the benchmark made.</summary>
+    private static readonly ConcurrentDictionary<string, string> CaseIds = new(StringComparer.Ordinal);
 
     private static int? IntOption(string[] args, string name)
     {
@@ -40,9 +43,9 @@ internal static class PipelineBench
         var at = Array.IndexOf(args, "--storage");
         var storage = at >= 0 && at + 1 < args.Length ? args[at + 1] : "UseDevelopmentStorage=true";
         // For experiments only (the published figures use the defaults): --workers <n> department workers (32),
-        // --follow-ms <ms> pause between the harness's reads of a case it follows to Issued (500).
+        // --register-ms <ms> pause between the harness's reads of the public register, which tell it which cases are issued (250).
         var workers = IntOption(args, "--workers") ?? 32;
-        FollowMs = IntOption(args, "--follow-ms") ?? 500;
+        RegisterPollMs = IntOption(args, "--register-ms") ?? 250;
         // --warmup <n>: whole cases run before the measured round (not counted), 100 by default.
         var warmup = IntOption(args, "--warmup") ?? 100;
         // --rate <cases/s>: submissions arrive at this rate whatever the answers take (open loop); by default (0) all
@@ -76,9 +79,9 @@ internal static class PipelineBench
 
         var rounds = new RoundHolder();
         var answering = Task.WhenAll(Enumerable.Range(0, workers).Select(_ => AnswerAsync(departments, http, rounds, ct)));
-        if (workers != 32 || FollowMs != 500)
+        if (workers != 32 || RegisterPollMs != 250)
         {
-            Console.WriteLine($"  experiment: {workers} department workers, follow reads every {FollowMs} ms");
+            Console.WriteLine($"  experiment: {workers} department workers, register read every {RegisterPollMs} ms");
         }
 
         // Warm-up (not timed): a few whole cases first, so the figures are those of a host that has run before — a
@@ -87,12 +90,14 @@ internal static class PipelineBench
         {
             var warmIds = await PrepareAllAsync(http, warmup, ct);
             var warmRun = rounds.Current = new RunState(warmup) { Clock = Stopwatch.StartNew() };
+            var watchingWarmUp = WatchRegisterAsync(http, warmRun, ct);
             await SubmitAllAsync(http, warmRun, warmIds, rate, ct);
             if (!await WaitIssuedAsync(app, http, warmRun, warmIds, log, departments, ct))
             {
                 return 2;
             }
 
+            await watchingWarmUp;
             log.Say($"warm-up: {warmup} cases issued in {warmRun.Clock.Elapsed.TotalSeconds:0.0}s (not measured)");
         }
 
@@ -119,6 +124,7 @@ internal static class PipelineBench
         var clock = Stopwatch.StartNew();
         run.Clock = clock; // before the first submit: early cases finish while later ones are still being submitted
         rounds.Current = run;
+        var watching = WatchRegisterAsync(http, run, ct);
         await SubmitAllAsync(http, run, ids, rate, ct);
         log.Say($"{cases} submitted in {clock.Elapsed.TotalSeconds:0.0}s");
         if (!await WaitIssuedAsync(app, http, run, ids, log, departments, ct))
@@ -127,6 +133,7 @@ internal static class PipelineBench
         }
 
         var elapsed = clock.Elapsed;
+        await watching;
         var runEnd = counter.Snapshot();
         var byOperation = calls.TakeSnapshot();
         var (episodes, activities) = (meter.Episodes - episodesStart, meter.Activities - activitiesStart);
@@ -151,7 +158,7 @@ internal static class PipelineBench
             new("submit → licence issued, per case", "–", $"p50 {Pct(issued, 50):0} ms, p99 {Pct(issued, 99):0} ms", "–", null),
             new("signed callback answered (202), of the above", "–", $"p50 {Pct(callbacks, 50):0} ms, p99 {Pct(callbacks, 99):0} ms", "–", null),
         };
-        var breakdown = $"Storage requests per case during the run: {perCase:0.0} in all ({Per(runStart, runEnd, cases)}), of which {run.StatusReads / (double)cases:0.0} are the benchmark's own status reads (one table query each); "
+        var breakdown = $"Storage requests per case during the run: {perCase:0.0} in all ({Per(runStart, runEnd, cases)}), of which {run.StatusReads / (double)cases:0.0} are the benchmark's own reads (status point reads, register queries); "
             + $"{pipelineOnly:0.0} per case for the pipeline itself (submit, orchestrations, activities, callbacks, webhooks, issuance). Setup (draft + 2 uploads): {Total(setupStart, setupEnd) / (double)cases:0.0} per case.";
         Console.WriteLine();
         Console.WriteLine(BenchReport.Table(rows));
@@ -265,7 +272,9 @@ internal static class PipelineBench
             form = new { scope = "热食类食品制售" },
         }, ct);
         response.EnsureSuccessStatusCode();
-        var id = (await response.Content.ReadFromJsonAsync<JsonObject>(ct))!["id"]!.GetValue<string>();
+        var created = (await response.Content.ReadFromJsonAsync<JsonObject>(ct))!;
+        var id = created["id"]!.GetValue<string>();
+        CaseIds[created["number"]!.GetValue<string>()] = id;
         await UploadAsync(http, id, "application-form", "application/pdf", "%PDF-1.7\n"u8.ToArray(), ct);
         await UploadAsync(http, id, "site-photo", "image/png", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], ct);
         return id;
@@ -326,47 +335,51 @@ internal static class PipelineBench
                     break;
                 }
             }
-
-            if (run.Approvals.AddOrUpdate(task.CaseId, 1, (_, c) => c + 1) == BenchApp.Departments.Length)
-            {
-                _ = FollowToIssuedAsync(http, run, task.CaseId, ct);
-            }
         }
     }
 
-    private static async Task FollowToIssuedAsync(HttpClient http, RunState run, string caseId, CancellationToken ct)
+    /// <summary>
+    /// Learns which cases are issued from the public register (外网公示: a case is published once its licence is
+    /// issued), read newest first every <see cref="RegisterPollMs"/> — one read for all cases instead of one per case,
+    /// so the observer adds little load of its own. Ends when every case of the round is issued.
+    /// </summary>
+    private static async Task WatchRegisterAsync(HttpClient http, RunState run, CancellationToken ct)
     {
-        // Like a client refreshing every FollowMs (500 ms): the first read after half of that, as issuance takes a
-        // few steps after the last approval. The harness's reads compete with the pipeline for the same emulator.
-        var delay = FollowMs / 2;
-        await Task.Delay(delay, ct);
-        while (!ct.IsCancellationRequested)
+        while (!ct.IsCancellationRequested && !run.AllIssued.Task.IsCompleted)
         {
-            JsonObject view;
+            string? token = null;
             try
             {
-                view = await ReadAsync(http, run, caseId, ct);
+                do
+                {
+                    Interlocked.Increment(ref run.StatusReads);
+                    var page = (await http.GetFromJsonAsync<JsonObject>(new Uri("/api/public/register?pageSize=100" + (token is null ? "" : "&continuationToken=" + Uri.EscapeDataString(token)), UriKind.Relative), ct))!;
+                    var fresh = 0;
+                    foreach (var item in page["items"]!.AsArray())
+                    {
+                        if (CaseIds.TryGetValue(item!["caseNumber"]!.GetValue<string>(), out var id) && run.SubmittedAt.TryGetValue(id, out var submitted) && run.IssuedIds.TryAdd(id, true))
+                        {
+                            fresh++;
+                            run.IssuedLatency.Add(run.Clock!.Elapsed - submitted);
+                            if (Interlocked.Increment(ref run.Issued) == run.Cases)
+                            {
+                                run.AllIssued.TrySetResult();
+                            }
+                        }
+                    }
+
+                    // A whole page of new entries: older ones may be new too.
+                    token = fresh == page["items"]!.AsArray().Count ? page["continuationToken"]?.GetValue<string>() : null;
+                }
+                while (token is not null);
             }
             catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException && !ct.IsCancellationRequested)
             {
                 Interlocked.Increment(ref run.Errors);
-                Console.Error.WriteLine($"  following {caseId}: {e.GetType().Name}: {e.Message}");
-                continue;
+                Console.Error.WriteLine($"  reading the register: {e.GetType().Name}: {e.Message}");
             }
 
-            if (view["status"]!.GetValue<string>() == "Issued")
-            {
-                run.IssuedLatency.Add(run.Clock!.Elapsed - run.SubmittedAt[caseId]);
-                run.IssuedIds[caseId] = true;
-                if (Interlocked.Increment(ref run.Issued) == run.Cases)
-                {
-                    run.AllIssued.TrySetResult();
-                }
-
-                return;
-            }
-
-            await Task.Delay(FollowMs, ct);
+            await Task.Delay(RegisterPollMs, ct);
         }
     }
 
@@ -398,7 +411,6 @@ internal static class PipelineBench
         public long Errors;
         public Stopwatch? Clock;
         public ConcurrentDictionary<string, TimeSpan> SubmittedAt { get; } = new();
-        public ConcurrentDictionary<string, int> Approvals { get; } = new();
         public ConcurrentDictionary<string, bool> IssuedIds { get; } = new();
         public ConcurrentBag<double> VisibleMs { get; } = [];
         public ConcurrentBag<double> CallbackMs { get; } = [];
