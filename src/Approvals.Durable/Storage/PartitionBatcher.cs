@@ -10,7 +10,10 @@ namespace Approvals.Durable.Storage;
 /// senders, outbox-flag clears. Each write is itself all-or-nothing (its operations are never split) and completes
 /// only when stored. A shared transaction fails as a whole if any write in it fails (an ETag that moved, a row
 /// already there), so then every write of that batch is submitted again on its own and gets its own outcome:
-/// batching never changes what a write alone would have done, it only saves round-trips.
+/// batching never changes what a write alone would have done, it only saves round-trips. A row may appear only once
+/// in a transaction, so writes touching the same row wait for the next one — except upsert-merges of a
+/// <see cref="TableEntity"/>, which fold into one operation in submission order (the row ends as after the writes one
+/// by one; each write gets that operation's response).
 /// </summary>
 /// <param name="table">The table written.</param>
 public sealed class PartitionBatcher(TableClient table)
