@@ -29,8 +29,9 @@ internal sealed class CaseStore(PipelineStorage storage)
         }
 
         await storage.EnsureCreatedAsync(cancellationToken);
-        // Webhook answer rows ("hook|…") sort between the department and material rows and are not part of the view.
-        var filter = $"PartitionKey eq {TableKeys.Literal(caseId)} and (RowKey lt 'hook|' or RowKey ge 'mat|')";
+        // The case, department and material rows only: webhook answers ("hook|…"), the licence row and the view row
+        // (a copy of these rows) sort outside these two ranges.
+        var filter = $"PartitionKey eq {TableKeys.Literal(caseId)} and (RowKey lt 'hook|' or (RowKey ge 'mat|' and RowKey lt 'mat}}'))";
         CaseRow? row = null;
         var departments = new List<DepartmentRow>();
         var materials = new List<MaterialRow>();
