@@ -7,4 +7,10 @@ if [ ! -f local.settings.json ]; then
   cp local.settings.sample.json local.settings.json
   echo "run: created local.settings.json from local.settings.sample.json"
 fi
+# Local tokens (README walkthrough): `dotnet user-jwts` keeps its signing key in this project's user secrets and would
+# create it with the first token, but the app reads the key when it starts: create it now if it is missing.
+if dotnet user-jwts key --project src/Approvals.Functions 2>/dev/null | grep -q "was not found"; then
+  dotnet user-jwts key --reset --force --project src/Approvals.Functions > /dev/null
+  echo "run: created the signing key for local tokens (dotnet user-jwts)"
+fi
 exec dotnet run --project src/Approvals.Functions -- --urls http://localhost:7071 "$@"
