@@ -80,6 +80,27 @@ public sealed class TimelineTests(SupervisionHost host) : IClassFixture<Supervis
     }
 
     [Fact]
+    public async Task AppendAsync_ManyCasesAtOnceInSharedShards_EveryChainGapFreeAndValid()
+    {
+        // 40 cases over the shards: appends of different cases in one shard share transactions. One case's head is
+        // moved behind this store's cache by another store, so a transaction it shares fails and each is retried alone.
+        var store = host.Services.GetRequiredService<TimelineStore>();
+        var elsewhere = ActivatorUtilities.CreateInstance<TimelineStore>(host.Services);
+        var cases = Enumerable.Range(0, 40).Select(_ => SupervisionHost.NewCaseId()).ToList();
+        cases.Select(TimelineKeys.Partition).Distinct().Count().Should().BeLessThan(cases.Count, "several cases share a shard");
+        await Task.WhenAll(cases.Select(c => Append(c, "first", "Submitted")));
+        await AppendTo(elsewhere, cases[7], "moved", "Accepted");
+        await Task.WhenAll(cases.SelectMany(c => Enumerable.Range(1, 4).Select(i => Append(c, "n" + i, "DepartmentNotified", department: "d" + i))));
+
+        foreach (var c in cases)
+        {
+            var read = await store.ReadAsync(c, _ct);
+            read!.ChainValid.Should().BeTrue();
+            read.Entries.Select(e => e.Seq).Should().Equal(Enumerable.Range(1, c == cases[7] ? 6 : 5).Select(i => (long)i), "seqs of case {0} are gap-free and unique", c);
+        }
+    }
+
+    [Fact]
     public async Task AppendAsync_AnotherProcessAppendedMeanwhile_CachedHeadReplacedAndChainStaysGapFree()
     {
         // A second store stands for another host process: its own cache, the same table.
@@ -109,7 +130,7 @@ public sealed class TimelineTests(SupervisionHost host) : IClassFixture<Supervis
         }
 
         // Someone with table access rewrites who acted at seq 3.
-        var row = (await host.TimelineTable.GetEntityAsync<TableEntity>(TimelineKeys.Partition(caseId), TimelineKeys.Entry(3), cancellationToken: _ct)).Value;
+        var row = (await host.TimelineTable.GetEntityAsync<TableEntity>(TimelineKeys.Partition(caseId), TimelineKeys.Entry(caseId, 3), cancellationToken: _ct)).Value;
         row["Actor"] = "officer:market:wang";
         await host.TimelineTable.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, _ct);
 
@@ -129,7 +150,7 @@ public sealed class TimelineTests(SupervisionHost host) : IClassFixture<Supervis
             await Append(caseId, "t" + i, "Event" + i);
         }
 
-        var row = (await host.TimelineTable.GetEntityAsync<TimelineRow>(TimelineKeys.Partition(caseId), TimelineKeys.Entry(2), cancellationToken: _ct)).Value;
+        var row = (await host.TimelineTable.GetEntityAsync<TimelineRow>(TimelineKeys.Partition(caseId), TimelineKeys.Entry(caseId, 2), cancellationToken: _ct)).Value;
         row.Type = "Approved";
         row.Hash = row.Recompute();
         await host.TimelineTable.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, _ct);
@@ -149,7 +170,7 @@ public sealed class TimelineTests(SupervisionHost host) : IClassFixture<Supervis
             await Append(caseId, "t" + i, "Event" + i);
         }
 
-        await host.TimelineTable.DeleteEntityAsync(TimelineKeys.Partition(caseId), TimelineKeys.Entry(3), cancellationToken: _ct);
+        await host.TimelineTable.DeleteEntityAsync(TimelineKeys.Partition(caseId), TimelineKeys.Entry(caseId, 3), cancellationToken: _ct);
 
         var read = await host.Services.GetRequiredService<TimelineStore>().ReadAsync(caseId, _ct);
         read!.ChainValid.Should().BeFalse();
@@ -167,10 +188,10 @@ public sealed class TimelineTests(SupervisionHost host) : IClassFixture<Supervis
 
         // A forger rewrites seq 2 and recomputes every later hash and the head: the table alone looks consistent.
         var pk = TimelineKeys.Partition(caseId);
-        var prev = (await host.TimelineTable.GetEntityAsync<TimelineRow>(pk, TimelineKeys.Entry(1), cancellationToken: _ct)).Value.Hash;
+        var prev = (await host.TimelineTable.GetEntityAsync<TimelineRow>(pk, TimelineKeys.Entry(caseId, 1), cancellationToken: _ct)).Value.Hash;
         for (var seq = 2; seq <= 3; seq++)
         {
-            var row = (await host.TimelineTable.GetEntityAsync<TimelineRow>(pk, TimelineKeys.Entry(seq), cancellationToken: _ct)).Value;
+            var row = (await host.TimelineTable.GetEntityAsync<TimelineRow>(pk, TimelineKeys.Entry(caseId, seq), cancellationToken: _ct)).Value;
             row.Actor = seq == 2 ? "officer:market:forged" : row.Actor;
             row.PrevHash = prev;
             row.Hash = row.Recompute();
@@ -178,7 +199,7 @@ public sealed class TimelineTests(SupervisionHost host) : IClassFixture<Supervis
             await host.TimelineTable.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, _ct);
         }
 
-        var head = (await host.TimelineTable.GetEntityAsync<TimelineHeadRow>(pk, TimelineKeys.Head, cancellationToken: _ct)).Value;
+        var head = (await host.TimelineTable.GetEntityAsync<TimelineHeadRow>(pk, TimelineKeys.Head(caseId), cancellationToken: _ct)).Value;
         head.LastHash = prev;
         await host.TimelineTable.UpdateEntityAsync(head, head.ETag, TableUpdateMode.Replace, _ct);
 

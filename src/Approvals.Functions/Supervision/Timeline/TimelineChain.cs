@@ -8,9 +8,12 @@ namespace Approvals.Functions.Supervision;
 /// the head row under its ETag, so a stale guess (another process appended) fails the whole transaction and is
 /// replaced by a fresh read — the chain stays gap-free and unique whatever the cache says.
 /// </summary>
-internal sealed class TimelineChain(string partition)
+internal sealed class TimelineChain(string caseId)
 {
-    public string Partition { get; } = partition;
+    public string CaseId { get; } = caseId;
+
+    /// <summary>The table partition (shard) the case's rows are in.</summary>
+    public string Partition { get; } = TimelineKeys.Partition(caseId);
 
     /// <summary>Guards <see cref="Waiting"/> and <see cref="Committing"/>.</summary>
     public Lock Gate { get; } = new();

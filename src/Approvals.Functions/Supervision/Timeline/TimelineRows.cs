@@ -5,24 +5,34 @@ using Azure.Data.Tables;
 namespace Approvals.Functions.Supervision;
 
 /// <summary>
-/// Row layout of the timeline table. Partition = the (escaped) case id. Row keys: <c>e-{seq:D10}</c> for entries
-/// (sorted by seq), <c>head</c> for the chain head, <c>k-{escaped idempotency key}</c> for appended keys.
-/// The three are written in one entity-group transaction, so an entry, its key and the head never disagree.
+/// Row layout of the timeline table. Partition = one of <see cref="Shards"/> shards (xxHash32 of the case id), so the
+/// appends of different cases in one shard can share an entity-group transaction; row keys start with the escaped
+/// case id and <c>|</c>: <c>{case}|e-{seq:D10}</c> for entries (sorted by seq), <c>{case}|head</c> for the chain head,
+/// <c>{case}|k-{escaped idempotency key}</c> for appended keys. The three are written in one entity-group
+/// transaction, so an entry, its key and the head never disagree.
 /// </summary>
 internal static class TimelineKeys
 {
-    public const string Head = "head";
-    public const string EntryPrefix = "e-";
-    public const string KeyPrefix = "k-";
+    /// <summary>Fixed for the table's life: a case's rows are found by it.</summary>
+    public const int Shards = 8;
 
-    /// <summary>The first row key after every entry row ('.' follows '-').</summary>
-    public const string EntryEnd = "e.";
+    public static string Partition(string caseId) =>
+        "s" + (System.IO.Hashing.XxHash32.HashToUInt32(System.Text.Encoding.UTF8.GetBytes(caseId)) % Shards).ToString("D2", CultureInfo.InvariantCulture);
 
-    public static string Partition(string caseId) => Storage.TableKeys.Escape(caseId);
+    public static string Head(string caseId) => Case(caseId) + "head";
 
-    public static string Entry(long seq) => EntryPrefix + seq.ToString("D10", CultureInfo.InvariantCulture);
+    public static string Entry(string caseId, long seq) => Case(caseId) + "e-" + seq.ToString("D10", CultureInfo.InvariantCulture);
 
-    public static string Key(string idempotencyKey) => KeyPrefix + Storage.TableKeys.Escape(idempotencyKey);
+    public static string Key(string caseId, string idempotencyKey) => Case(caseId) + "k-" + Storage.TableKeys.Escape(idempotencyKey);
+
+    /// <summary>The first row key of the case's entries.</summary>
+    public static string EntriesStart(string caseId) => Case(caseId) + "e-";
+
+    /// <summary>The first row key after every entry row of the case ('.' follows '-').</summary>
+    public static string EntriesEnd(string caseId) => Case(caseId) + "e.";
+
+    // Escaping turns '|' into %7C, so the separator is unambiguous.
+    private static string Case(string caseId) => Storage.TableKeys.Escape(caseId) + "|";
 }
 
 /// <summary>One timeline entry exactly as hashed (strings, not typed values, so the hash survives a round-trip).</summary>
@@ -64,7 +74,7 @@ internal sealed class TimelineHeadRow : ITableEntity
 {
     public string PartitionKey { get; set; } = string.Empty;
 
-    public string RowKey { get; set; } = TimelineKeys.Head;
+    public string RowKey { get; set; } = string.Empty;
 
     public DateTimeOffset? Timestamp { get; set; }
 

@@ -6,13 +6,15 @@ namespace Approvals.Functions.Supervision;
 /// <summary>
 /// The hash-chained timeline (电子监察: every operation recorded, nobody can edit the record unnoticed).
 /// Appends of one case are queued per process and committed in order by one drain loop, as many as are waiting in
-/// one entity-group transaction: [entry, idempotency key] per append, then the head replaced with its ETag. The head
+/// one entity-group transaction: [entry, idempotency key] per append, then the head replaced with its ETag. Cases
+/// share a table partition by shard (<see cref="TimelineKeys"/>), so transactions of different cases waiting at the
+/// same moment go out together (<see cref="Approvals.Durable.Storage.PartitionBatcher"/>), each still all-or-nothing. The head
 /// is cached per case (seq, hash, ETag) so an append costs no read; a stale cache (another process appended) fails
 /// the transaction on the head's ETag or an existing entry row and is replaced by a fresh read. Hence, as before:
 /// two writers cannot both win, seqs are gap-free and unique, each entry hashes onto the one before it, and a
 /// repeated idempotency key (a re-run) fails on its key row and returns the entry first appended.
 /// </summary>
-internal sealed partial class TimelineStore(SupervisionStorage storage, TimelineAnchors anchors, ILogger<TimelineStore> logger)
+internal sealed partial class TimelineStore(SupervisionStorage storage, TimelineAnchors anchors, Storage.TableBatchers batchers, ILogger<TimelineStore> logger)
 {
     // Many processes appending to one case at the same instant need several rounds; far more is a fault.
     private const int MaxAttempts = 100;
@@ -44,7 +46,7 @@ internal sealed partial class TimelineStore(SupervisionStorage storage, Timeline
 
         await storage.EnsureCreatedAsync(cancellationToken);
         var pending = appends.Select(a => new PendingAppend(a, TimelineHash.FormatAt(a.At), TimelineHash.DetailsJson(a.Details), TimelineHash.ClockJson(a.Clock))).ToList();
-        var chain = _chains.GetOrAdd(TimelineKeys.Partition(appends[0].CaseId), pk => new TimelineChain(pk));
+        var chain = _chains.GetOrAdd(appends[0].CaseId, id => new TimelineChain(id));
         bool drain;
         lock (chain.Gate)
         {
@@ -112,7 +114,7 @@ internal sealed partial class TimelineStore(SupervisionStorage storage, Timeline
         {
             if (!chain.HeadKnown)
             {
-                var found = await storage.Timeline.GetEntityIfExistsAsync<TimelineHeadRow>(pk, TimelineKeys.Head, cancellationToken: CancellationToken.None);
+                var found = await storage.Timeline.GetEntityIfExistsAsync<TimelineHeadRow>(pk, TimelineKeys.Head(caseId), cancellationToken: CancellationToken.None);
                 chain.Head = found.HasValue && found.Value is { } h ? new CachedHead(h.LastSeq, h.LastHash, h.ETag) : null;
                 chain.HeadKnown = true;
             }
@@ -121,9 +123,11 @@ internal sealed partial class TimelineStore(SupervisionStorage storage, Timeline
             var (rows, actions) = Build(pk, caseId, head, groups);
             try
             {
-                var response = await storage.Timeline.SubmitTransactionAsync(actions, CancellationToken.None);
+                // Shared with other cases' appends in the same shard when they wait at the same moment; a failure is
+                // this transaction's own (the batcher retries a failed shared transaction write by write).
+                var responses = await batchers.For(storage.Timeline).SubmitAsync(actions, CancellationToken.None);
                 var last = rows[^1];
-                chain.Head = response.Value[^1].Headers.ETag is { } etag ? new CachedHead(last.Seq, last.Hash, etag) : null;
+                chain.Head = responses[^1].Headers.ETag is { } etag ? new CachedHead(last.Seq, last.Hash, etag) : null;
                 chain.HeadKnown = chain.Head is not null;
                 var final = false;
                 foreach (var row in rows.Where(r => TimelineAnchors.IsFinal(r.Type)))
@@ -170,7 +174,7 @@ internal sealed partial class TimelineStore(SupervisionStorage storage, Timeline
         if (failed is { } i && i % 2 == 1 && i < operations - 1)
         {
             var group = groups[i / 2];
-            if (await FindByKeyAsync(chain.Partition, TimelineKeys.Key(group[0].Append.IdempotencyKey), CancellationToken.None) is { } existing)
+            if (await FindByKeyAsync(chain.CaseId, group[0].Append.IdempotencyKey, CancellationToken.None) is { } existing)
             {
                 group.ForEach(p => p.Done.TrySetResult(existing));
                 groups.Remove(group);
@@ -184,7 +188,7 @@ internal sealed partial class TimelineStore(SupervisionStorage storage, Timeline
             // The service did not say which operation failed: look for already appended keys one by one (rare).
             foreach (var group in groups.ToList())
             {
-                if (await FindByKeyAsync(chain.Partition, TimelineKeys.Key(group[0].Append.IdempotencyKey), CancellationToken.None) is { } existing)
+                if (await FindByKeyAsync(chain.CaseId, group[0].Append.IdempotencyKey, CancellationToken.None) is { } existing)
                 {
                     group.ForEach(p => p.Done.TrySetResult(existing));
                     groups.Remove(group);
@@ -206,7 +210,7 @@ internal sealed partial class TimelineStore(SupervisionStorage storage, Timeline
             var row = new TimelineRow
             {
                 PartitionKey = pk,
-                RowKey = TimelineKeys.Entry(seq),
+                RowKey = TimelineKeys.Entry(caseId, seq),
                 Seq = seq,
                 At = p.At,
                 Type = a.Type,
@@ -222,11 +226,11 @@ internal sealed partial class TimelineStore(SupervisionStorage storage, Timeline
             rows.Add(row);
             // Entry at 2i, its key at 2i+1, the head last: ResolveConflictAsync reads the failed index this way.
             actions.Add(new(TableTransactionActionType.Add, row));
-            actions.Add(new(TableTransactionActionType.Add, new TimelineKeyRow { PartitionKey = pk, RowKey = TimelineKeys.Key(a.IdempotencyKey), Seq = seq }));
+            actions.Add(new(TableTransactionActionType.Add, new TimelineKeyRow { PartitionKey = pk, RowKey = TimelineKeys.Key(caseId, a.IdempotencyKey), Seq = seq }));
         }
 
         var lastAppend = groups[^1][0].Append;
-        var newHead = new TimelineHeadRow { PartitionKey = pk, CaseId = lastAppend.CaseId, CaseNumber = lastAppend.CaseNumber, LastSeq = seq, LastHash = prev };
+        var newHead = new TimelineHeadRow { PartitionKey = pk, RowKey = TimelineKeys.Head(caseId), CaseId = lastAppend.CaseId, CaseNumber = lastAppend.CaseNumber, LastSeq = seq, LastHash = prev };
         actions.Add(head is null
             ? new(TableTransactionActionType.Add, newHead)
             : new(TableTransactionActionType.UpdateReplace, newHead, head.ETag));
@@ -242,7 +246,7 @@ internal sealed partial class TimelineStore(SupervisionStorage storage, Timeline
                 // A chain still in use stays; one removed meanwhile and used again is only a cache miss.
                 if (!chain.Committing && chain.Waiting.Count == 0)
                 {
-                    _chains.TryRemove(new KeyValuePair<string, TimelineChain>(chain.Partition, chain));
+                    _chains.TryRemove(new KeyValuePair<string, TimelineChain>(chain.CaseId, chain));
                 }
             }
         }
@@ -253,10 +257,10 @@ internal sealed partial class TimelineStore(SupervisionStorage storage, Timeline
     {
         await storage.EnsureCreatedAsync(cancellationToken);
         var pk = TimelineKeys.Partition(caseId);
-        var headTask = storage.Timeline.GetEntityIfExistsAsync<TimelineHeadRow>(pk, TimelineKeys.Head, cancellationToken: cancellationToken);
+        var headTask = storage.Timeline.GetEntityIfExistsAsync<TimelineHeadRow>(pk, TimelineKeys.Head(caseId), cancellationToken: cancellationToken);
         var anchorTask = anchors.ReadAsync(caseId, cancellationToken);
         var rows = new List<TimelineRow>();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {TimelineKeys.EntryPrefix} and RowKey lt {TimelineKeys.EntryEnd}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {TimelineKeys.EntriesStart(caseId)} and RowKey lt {TimelineKeys.EntriesEnd(caseId)}");
         await foreach (var row in storage.Timeline.QueryAsync<TimelineRow>(filter, cancellationToken: cancellationToken))
         {
             rows.Add(row);
@@ -272,15 +276,16 @@ internal sealed partial class TimelineStore(SupervisionStorage storage, Timeline
         return TimelineVerifier.Verify(caseId, rows, head.HasValue ? head.Value : null, anchored);
     }
 
-    private async Task<TimelineEntry?> FindByKeyAsync(string pk, string keyRow, CancellationToken cancellationToken)
+    private async Task<TimelineEntry?> FindByKeyAsync(string caseId, string idempotencyKey, CancellationToken cancellationToken)
     {
-        var key = await storage.Timeline.GetEntityIfExistsAsync<TimelineKeyRow>(pk, keyRow, cancellationToken: cancellationToken);
+        var pk = TimelineKeys.Partition(caseId);
+        var key = await storage.Timeline.GetEntityIfExistsAsync<TimelineKeyRow>(pk, TimelineKeys.Key(caseId, idempotencyKey), cancellationToken: cancellationToken);
         if (!key.HasValue || key.Value is null)
         {
             return null;
         }
 
-        var entry = await storage.Timeline.GetEntityAsync<TimelineRow>(pk, TimelineKeys.Entry(key.Value.Seq), cancellationToken: cancellationToken);
+        var entry = await storage.Timeline.GetEntityAsync<TimelineRow>(pk, TimelineKeys.Entry(caseId, key.Value.Seq), cancellationToken: cancellationToken);
         return TimelineMapping.ToEntry(entry.Value);
     }
 

@@ -29,7 +29,7 @@ internal static class TimelineVerifier
                 entries.Add(entry);
             }
 
-            broken ??= row.Seq != expected || row.RowKey != TimelineKeys.Entry(row.Seq) ? (expected, "seq-gap")
+            broken ??= row.Seq != expected || row.RowKey != TimelineKeys.Entry(caseId, row.Seq) ? (expected, "seq-gap")
                 : row.PrevHash != prev ? (row.Seq, "prev-hash-mismatch")
                 : row.Recompute() != row.Hash ? (row.Seq, "hash-mismatch")
                 : entry is null ? (row.Seq, "unreadable")
