@@ -222,7 +222,7 @@ internal static class ApplicationsApi
         row.ClockJson = Storage.StoredJson.Write(new[] { ClockEventDto.Submitted(now) });
         try
         {
-            row.ETag = await store.Table.ReplaceMirroredAsync(row, row.ETag, CaseViewRow.Of(row), cancellationToken);
+            row.ETag = await Storage.TableUpdates.ReplaceAsync(store.Table, row, row.ETag, CaseViewRow.Of(row), cancellationToken);
             return row;
         }
         catch (Azure.RequestFailedException e) when (e.Status == 412)

@@ -70,7 +70,7 @@ internal sealed class DraftService(PipelineStorage storage, SequenceAllocator se
             Status = CaseStatus.Draft,
             CreatedAt = now,
         };
-        if (!await storage.Cases.TryAddMirroredAsync(row, CaseViewRow.Of(row), cancellationToken))
+        if (!await storage.Cases.TryAddAsync(row, cancellationToken, CaseViewRow.Of(row)))
         {
             // A concurrent retry with the same key won the race: answer with its case.
             row = (await storage.Cases.GetEntityAsync<CaseRow>(caseId, CaseRow.Key, cancellationToken: cancellationToken)).Value;

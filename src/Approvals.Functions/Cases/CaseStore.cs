@@ -94,11 +94,11 @@ internal sealed class CaseStore(PipelineStorage storage)
 
     /// <summary>Read-modify-write of the case row under its ETag, with its copy in the view row.</summary>
     public Task<CaseRow?> UpdateCaseAsync(string caseId, Func<CaseRow, bool> mutate, CancellationToken cancellationToken) =>
-        storage.Cases.UpdateMirroredAsync<CaseRow>(caseId, CaseRow.Key, mutate, CaseViewRow.Of, cancellationToken);
+        storage.Cases.UpdateAsync<CaseRow>(caseId, CaseRow.Key, mutate, cancellationToken, CaseViewRow.Of);
 
     /// <summary>Read-modify-write of a department row under its ETag, with its copy in the view row.</summary>
     public Task<DepartmentRow?> UpdateDepartmentAsync(string caseId, string departmentId, Func<DepartmentRow, bool> mutate, CancellationToken cancellationToken) =>
-        storage.Cases.UpdateMirroredAsync<DepartmentRow>(caseId, DepartmentRow.KeyFor(departmentId), mutate, CaseViewRow.Of, cancellationToken);
+        storage.Cases.UpdateAsync<DepartmentRow>(caseId, DepartmentRow.KeyFor(departmentId), mutate, cancellationToken, CaseViewRow.Of);
 
     /// <summary>Case ids are 32 lowercase hex digits (GUID "N"); anything else cannot name a case.</summary>
     public static bool IsValidCaseId(string caseId) =>

@@ -36,7 +36,7 @@ internal sealed partial class LicenceIssuer(PipelineStorage storage, SequenceAll
         caseRow.Status = CaseStatus.Issued;
         try
         {
-            caseRow.ETag = await storage.Cases.ReplaceMirroredAsync(caseRow, caseRow.ETag, CaseViewRow.Of(caseRow), cancellationToken);
+            caseRow.ETag = await storage.Cases.ReplaceAsync(caseRow, caseRow.ETag, CaseViewRow.Of(caseRow), cancellationToken);
             return licence;
         }
         catch (Azure.RequestFailedException e) when (e.Status == 412)
@@ -44,7 +44,7 @@ internal sealed partial class LicenceIssuer(PipelineStorage storage, SequenceAll
             // Someone wrote the case row since: apply the change to the row as stored.
         }
 
-        await storage.Cases.UpdateMirroredAsync<CaseRow>(c.CaseId, CaseRow.Key, r =>
+        await storage.Cases.UpdateAsync<CaseRow>(c.CaseId, CaseRow.Key, r =>
         {
             if (r.LicenceNumber == licence.LicenceNumber && r.Status == CaseStatus.Issued)
             {
@@ -54,7 +54,7 @@ internal sealed partial class LicenceIssuer(PipelineStorage storage, SequenceAll
             r.LicenceNumber = licence.LicenceNumber;
             r.Status = CaseStatus.Issued;
             return true;
-        }, CaseViewRow.Of, cancellationToken);
+        }, cancellationToken, CaseViewRow.Of);
         return licence;
     }
 

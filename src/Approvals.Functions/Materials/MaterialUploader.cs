@@ -116,7 +116,7 @@ internal sealed partial class MaterialUploader(PipelineStorage storage, TimeProv
             {
                 row.Version = version;
                 row.RowKey = MaterialRow.KeyFor(requirement.Id, version);
-                if (await storage.Cases.TryAddMirroredAsync(row, CaseViewRow.Of(row), cancellationToken))
+                if (await storage.Cases.TryAddAsync(row, cancellationToken, CaseViewRow.Of(row)))
                 {
                     recorded = true;
                     return new UploadOutcome.Stored(row);

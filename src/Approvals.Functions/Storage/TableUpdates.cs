@@ -6,6 +6,8 @@ namespace Approvals.Functions.Storage;
 /// <summary>
 /// Optimistic read-modify-write on one entity: several activities and callbacks touch the same case rows,
 /// so every change is applied to the row as stored and committed only if nobody wrote in between (ETag).
+/// A write may carry one more operation on the same partition (a case row's copy in its view row,
+/// <see cref="Cases.CaseViewRow"/>): both then go in one entity-group transaction.
 /// </summary>
 internal static class TableUpdates
 {
@@ -13,9 +15,10 @@ internal static class TableUpdates
 
     /// <summary>
     /// Reads the entity, lets <paramref name="mutate"/> change it (returning false when nothing needs writing),
-    /// and replaces it conditionally; retries on ETag conflicts. Returns the entity as written, with its new ETag (or as found).
+    /// and replaces it conditionally (with <paramref name="alsoWrite"/>'s operation, if given); retries on ETag
+    /// conflicts. Returns the entity as written, with its new ETag (or as found).
     /// </summary>
-    public static async Task<T?> UpdateAsync<T>(this TableClient table, string partitionKey, string rowKey, Func<T, bool> mutate, CancellationToken cancellationToken)
+    public static async Task<T?> UpdateAsync<T>(this TableClient table, string partitionKey, string rowKey, Func<T, bool> mutate, CancellationToken cancellationToken, Func<T, TableTransactionAction>? alsoWrite = null)
         where T : class, ITableEntity, new()
     {
         for (var attempt = 1; ; attempt++)
@@ -34,10 +37,9 @@ internal static class TableUpdates
 
             try
             {
-                var response = await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
                 // The entity as written, with the ETag it has now: a caller that writes it again (the licence issuer
                 // marking the case Issued) needs no read. Without this every such write failed with 412 first.
-                entity.ETag = response.Headers.ETag ?? entity.ETag;
+                entity.ETag = await table.ReplaceAsync(entity, entity.ETag, alsoWrite?.Invoke(entity), cancellationToken);
                 return entity;
             }
             catch (RequestFailedException e) when (e.Status == 412 && attempt < MaxAttempts)
@@ -47,16 +49,36 @@ internal static class TableUpdates
         }
     }
 
-    /// <summary>Inserts; returns false when the row already exists.</summary>
-    public static async Task<bool> TryAddAsync<T>(this TableClient table, T entity, CancellationToken cancellationToken)
+    /// <summary>Replaces the entity under <paramref name="etag"/> (with <paramref name="alsoWrite"/> in the same transaction); its new ETag. 412 when it moved.</summary>
+    public static async Task<ETag> ReplaceAsync(this TableClient table, ITableEntity entity, ETag etag, TableTransactionAction? alsoWrite, CancellationToken cancellationToken)
+    {
+        if (alsoWrite is null)
+        {
+            return (await table.UpdateEntityAsync(entity, etag, TableUpdateMode.Replace, cancellationToken)).Headers.ETag ?? etag;
+        }
+
+        var responses = (await table.SubmitTransactionAsync([new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, etag), alsoWrite], cancellationToken)).Value;
+        return responses[0].Headers.ETag ?? etag;
+    }
+
+    /// <summary>Inserts (with <paramref name="alsoWrite"/> in the same transaction); returns false when the row already exists and nothing was written.</summary>
+    public static async Task<bool> TryAddAsync<T>(this TableClient table, T entity, CancellationToken cancellationToken, TableTransactionAction? alsoWrite = null)
         where T : class, ITableEntity
     {
         try
         {
-            await table.AddEntityAsync(entity, cancellationToken);
+            if (alsoWrite is null)
+            {
+                await table.AddEntityAsync(entity, cancellationToken);
+            }
+            else
+            {
+                await table.SubmitTransactionAsync([new TableTransactionAction(TableTransactionActionType.Add, entity), alsoWrite], cancellationToken);
+            }
+
             return true;
         }
-        catch (RequestFailedException e) when (e.Status == 409)
+        catch (RequestFailedException e) when (e.Status == 409 && e is not TableTransactionFailedException { FailedTransactionActionIndex: > 0 })
         {
             return false;
         }
