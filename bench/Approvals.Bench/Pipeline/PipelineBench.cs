@@ -149,7 +149,7 @@ internal static class PipelineBench
         var callbacks = run.CallbackMs.Order().ToList();
         var issued = run.IssuedLatency.Select(t => t.TotalMilliseconds).Order().ToList();
         var perCase = Total(runStart, runEnd) / (double)cases;
-        var pipelineOnly = (Total(runStart, runEnd) - run.StatusReads) / (double)cases;
+        var pipelineOnly = (Total(runStart, runEnd) - run.OwnReads) / (double)cases;
         var casesPerSecond = cases / elapsed.TotalSeconds;
         var rows = new List<BenchRow>
         {
@@ -158,7 +158,7 @@ internal static class PipelineBench
             new("submit → licence issued, per case", "–", $"p50 {Pct(issued, 50):0} ms, p99 {Pct(issued, 99):0} ms", "–", null),
             new("signed callback answered (202), of the above", "–", $"p50 {Pct(callbacks, 50):0} ms, p99 {Pct(callbacks, 99):0} ms", "–", null),
         };
-        var breakdown = $"Storage requests per case during the run: {perCase:0.0} in all ({Per(runStart, runEnd, cases)}), of which {run.StatusReads / (double)cases:0.0} are the benchmark's own reads (status point reads, register queries); "
+        var breakdown = $"Storage requests per case during the run: {perCase:0.0} in all ({Per(runStart, runEnd, cases)}), of which {run.OwnReads / (double)cases:0.0} are the benchmark's own reads (status point reads, register queries); "
             + $"{pipelineOnly:0.0} per case for the pipeline itself (submit, orchestrations, activities, callbacks, webhooks, issuance). Setup (draft + 2 uploads): {Total(setupStart, setupEnd) / (double)cases:0.0} per case.";
         Console.WriteLine();
         Console.WriteLine(BenchReport.Table(rows));
@@ -352,7 +352,7 @@ internal static class PipelineBench
             {
                 do
                 {
-                    Interlocked.Increment(ref run.StatusReads);
+                    Interlocked.Increment(ref run.OwnReads);
                     var page = (await http.GetFromJsonAsync<JsonObject>(new Uri("/api/public/register?pageSize=100" + (token is null ? "" : "&continuationToken=" + Uri.EscapeDataString(token)), UriKind.Relative), ct))!;
                     var fresh = 0;
                     foreach (var item in page["items"]!.AsArray())
@@ -385,7 +385,7 @@ internal static class PipelineBench
 
     private static async Task<JsonObject> ReadAsync(HttpClient http, RunState run, string caseId, CancellationToken ct)
     {
-        Interlocked.Increment(ref run.StatusReads);
+        Interlocked.Increment(ref run.OwnReads);
         return (await http.GetFromJsonAsync<JsonObject>(new Uri($"/api/applications/{caseId}", UriKind.Relative), ct))!;
     }
 
@@ -407,7 +407,7 @@ internal static class PipelineBench
     {
         public readonly int Cases = cases;
         public long Issued;
-        public long StatusReads;
+        public long OwnReads;
         public long Errors;
         public Stopwatch? Clock;
         public ConcurrentDictionary<string, TimeSpan> SubmittedAt { get; } = new();

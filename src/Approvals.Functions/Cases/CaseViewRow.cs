@@ -69,11 +69,12 @@ internal static class CaseViewRow
     public static TableTransactionAction Of(MaterialRow row) => Merge(row.PartitionKey, e => e[MaterialPrefix + PropertySafe(row.MaterialId)] = JsonSerializer.Serialize(row, Json));
 
     /// <summary>A department row and the case status changed together (the lead step's insert moving the case on).</summary>
-    public static TableTransactionAction Of(DepartmentRow row, string caseStatus) => Merge(row.PartitionKey, e =>
+    public static TableTransactionAction Of(DepartmentRow row, string caseStatus)
     {
-        e[DepartmentPrefix + PropertySafe(row.DepartmentId)] = JsonSerializer.Serialize(row, Json);
-        e[StatusProperty] = caseStatus;
-    });
+        var copy = Of(row);
+        ((TableEntity)copy.Entity)[StatusProperty] = caseStatus;
+        return copy;
+    }
 
     /// <summary>The snapshot the view row holds, or null when it holds no case (a case stored before view rows existed).</summary>
     public static CaseSnapshot? Read(TableEntity view)

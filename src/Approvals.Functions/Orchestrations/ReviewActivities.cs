@@ -98,18 +98,12 @@ internal static partial class ReviewActivities
                 }
             }
 
-            async Task TimelineAsync()
-            {
-                if (resumed)
-                {
-                    await s.Journal.AppendAsync(input.Case, context.IdempotencyKey + ":resumed", input.At, "ClockResumed", "system", input.DepartmentId, null, snapshot, ct);
-                }
-
-                await s.Journal.AppendAsync(input.Case, context.IdempotencyKey, input.At, "DepartmentNotified", "system", input.DepartmentId,
-                    new Dictionary<string, string?> { ["taskId"] = input.TaskId, ["channel"] = "inbox" }, snapshot, ct);
-            }
-
-            await Task.WhenAll(StepAndInboxAsync(), TimelineAsync());
+            var notified = CaseJournal.Entry(input.Case, context.IdempotencyKey, input.At, "DepartmentNotified", "system", input.DepartmentId,
+                new Dictionary<string, string?> { ["taskId"] = input.TaskId, ["channel"] = "inbox" }, snapshot);
+            var timeline = s.Journal.AppendAllAsync(resumed
+                ? [CaseJournal.Entry(input.Case, context.IdempotencyKey + ":resumed", input.At, "ClockResumed", "system", input.DepartmentId, null, snapshot), notified]
+                : [notified], ct);
+            await Task.WhenAll(StepAndInboxAsync(), timeline);
             if (!webhooks.IsConfigured(input.DepartmentId))
             {
                 return new OpenTaskResult(due, false);
