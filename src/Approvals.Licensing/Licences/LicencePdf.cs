@@ -69,7 +69,9 @@ public static class LicencePdf
 
         using var small = new SKFont(typeface, 11);
         using var body = new SKFont(typeface, 13);
-        using var label = new SKFont(typeface, 13) { Embolden = true };
+        // Labels stand out by colour, not by a synthetic bold: an emboldened face is a second embedded font, which
+        // took a third of the rendering time.
+        using var label = new SKFont(typeface, 13);
         canvas.DrawText("中华人民共和国", PageWidth / 2, 92, SKTextAlign.Center, body, redFill);
         var title = Title(doc);
         using var titleFont = new SKFont(typeface, FitSize(typeface, title, PageWidth - (2 * Margin), 30));
@@ -91,7 +93,7 @@ public static class LicencePdf
         const float valueX = Margin + 90;
         foreach (var (name, value) in rows)
         {
-            canvas.DrawText(name + "：", Margin, y, SKTextAlign.Left, label, ink);
+            canvas.DrawText(name + "：", Margin, y, SKTextAlign.Left, label, redFill);
             foreach (var line in Wrap(value, body, PageWidth - Margin - valueX))
             {
                 canvas.DrawText(line, valueX, y, SKTextAlign.Left, body, ink);
@@ -126,14 +128,25 @@ public static class LicencePdf
         using var white = new SKPaint { Color = SKColors.White };
         using var black = new SKPaint { Color = SKColors.Black, IsAntialias = false };
         canvas.DrawRect(x, y, size, size, white);
+        // One rectangle per horizontal run of dark modules: the same squares, in a fraction of the drawing operations.
         for (var row = 0; row < modules; row++)
         {
-            for (var col = 0; col < modules; col++)
+            var col = 0;
+            while (col < modules)
             {
-                if (matrix[row][col])
+                if (!matrix[row][col])
                 {
-                    canvas.DrawRect(x + (col * cell), y + (row * cell), cell, cell, black);
+                    col++;
+                    continue;
                 }
+
+                var start = col;
+                while (col < modules && matrix[row][col])
+                {
+                    col++;
+                }
+
+                canvas.DrawRect(x + (start * cell), y + (row * cell), (col - start) * cell, cell, black);
             }
         }
     }
