@@ -35,4 +35,8 @@ if [[ " $* " != *" --storage "* ]]; then
   echo "bench: private in-memory Azurite on 127.0.0.1:20000-20002 (pid $azurite)"
 fi
 
+# The pipeline benchmark hosts the function app in this process, so it runs with the app's own GC mode: Server GC
+# (ASP.NET Core's default; see System.GC.Server in src/Approvals.Functions' runtimeconfig). The engine benchmark keeps
+# the project's Workstation GC, as a small engine-only host runs (its idle-memory figure depends on it).
+if [ "${1:-}" = "pipeline" ]; then export DOTNET_gcServer=1; fi
 dotnet run -c Release --project bench/Approvals.Bench -- "${args[@]}"

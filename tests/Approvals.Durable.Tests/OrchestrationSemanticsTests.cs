@@ -1,3 +1,4 @@
+using Approvals.Durable.Storage;
 namespace Approvals.Durable.Tests;
 
 /// <summary>Replay, failures, retries, sub-orchestrations and ContinueAsNew on one in-process host.</summary>
@@ -7,11 +8,13 @@ public sealed class OrchestrationSemanticsTests : IAsyncLifetime
 
     public async Task InitializeAsync() => _host = await EngineHost.StartAsync(r => r
         .AddOrchestrator<FanOut>().AddOrchestrator<RetryOrchestration>().AddOrchestrator<FailingChild>()
-        .AddOrchestrator<ParentOfFailingChild>().AddOrchestrator<ChildEcho>().AddOrchestrator<ParentOfChildren>()
+        .AddOrchestrator<ParentOfFailingChild>().AddOrchestrator<ChildEcho>().AddOrchestrator<ParentOfChildren>().AddOrchestrator<ParentOfColocatedChildren>()
         .AddOrchestrator<Counter>().AddOrchestrator<GuidOrchestration>()
         .AddActivity<SayHello>().AddActivity<FlakyActivity>().AddActivity<AlwaysFails>().AddActivity<Echo>());
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    private const int EnginePartitions = 4; // EngineHost's
 
     private DurableTaskClient Client => _host.Client;
 
@@ -61,6 +64,36 @@ public sealed class OrchestrationSemanticsTests : IAsyncLifetime
         var id = await Client.ScheduleNewOrchestrationInstanceAsync(nameof(ParentOfChildren), 10, cancellationToken: ct);
         var done = await Client.WaitForInstanceCompletionAsync(id, true, ct);
         done.ReadOutputAs<List<string>>().Should().Equal(Enumerable.Range(0, 10).Select(i => $"child:c{i}"));
+    }
+
+    [Fact]
+    public async Task SubOrchestrations_NamedParentBangChild_LiveInParentPartitionAndHandOverInTheirFinalCommit()
+    {
+        var ct = Wait.Timeout();
+        var id = $"colocated-{Guid.NewGuid():N}";
+        await Client.ScheduleNewOrchestrationInstanceAsync(nameof(ParentOfColocatedChildren), 4, new StartOrchestrationOptions(id), ct);
+        var done = await Client.WaitForInstanceCompletionAsync(id, true, ct);
+        done.RuntimeStatus.Should().Be(OrchestrationRuntimeStatus.Completed, done.FailureDetails?.ErrorMessage);
+        done.ReadOutputAs<List<string>>().Should().Equal(Enumerable.Range(0, 4).Select(i => $"child:c{i}"));
+
+        var partition = Keys.PartitionKey(Keys.PartitionOf(id, EnginePartitions));
+        var instances = _host.Storage.Tables.GetTableClient($"{_host.HubName}Instances");
+        for (var i = 0; i < 4; i++)
+        {
+            var childId = $"{id}!c{i}";
+            Keys.PartitionOf(childId, EnginePartitions).Should().Be(Keys.PartitionOf(id, EnginePartitions));
+            var status = (await instances.GetEntityAsync<Azure.Data.Tables.TableEntity>(partition, Keys.Status(childId), cancellationToken: ct)).Value;
+            status.GetString("Status").Should().Be(nameof(OrchestrationRuntimeStatus.Completed));
+            // The completion went into the parent's inbox with the child's last episode: nothing left to send.
+            status.GetBoolean("Outbox").Should().BeFalse();
+        }
+
+        // Every completion was consumed by the parent: no inbox row of the family is left.
+        var leftovers = instances.QueryAsync<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == partition, cancellationToken: ct);
+        await foreach (var row in leftovers)
+        {
+            row.RowKey.Should().NotStartWith(Keys.InboxPrefix(id)).And.NotStartWith("I|" + Keys.Escape(id + "!"));
+        }
     }
 
     [Fact]

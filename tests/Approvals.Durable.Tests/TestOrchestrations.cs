@@ -193,3 +193,11 @@ internal sealed class LateActivity : TaskActivity<string, string>
 {
     public override Task<string> RunAsync(TaskActivityContext context, string input) => Task.FromResult("late:" + input);
 }
+
+/// <summary>Children named <c>{parent}!c{i}</c>: placed in the parent's partition.</summary>
+internal sealed class ParentOfColocatedChildren : TaskOrchestrator<int, List<string>>
+{
+    public override async Task<List<string>> RunAsync(TaskOrchestrationContext context, int input)
+        => [.. await Task.WhenAll(Enumerable.Range(0, input).Select(i =>
+            context.CallSubOrchestratorAsync<string>(nameof(ChildEcho), $"c{i}", new SubOrchestrationOptions($"{context.InstanceId}!c{i}"))))];
+}

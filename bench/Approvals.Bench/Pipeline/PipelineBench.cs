@@ -64,7 +64,7 @@ internal static class PipelineBench
         var log = new Progress("pipeline");
         Console.WriteLine($"Pipeline benchmark against Azurite: {cases} cases × {BenchApp.Departments.Length} departments, signed callbacks, "
             + $"after {warmup} warm-up cases; round 1 submits all at once, round 2 at {rate} cases/s");
-        Console.WriteLine($"  {Machine.Describe()}");
+        Console.WriteLine($"  {Machine.Describe()}, {(System.Runtime.GCSettings.IsServerGC ? "Server" : "Workstation")} GC");
         if (storage != "UseDevelopmentStorage=true")
         {
             Console.WriteLine("  storage: " + storage.Split(';').FirstOrDefault(p => p.StartsWith("TableEndpoint", StringComparison.OrdinalIgnoreCase)));
@@ -169,7 +169,7 @@ internal static class PipelineBench
         var (jitTime, jitMethods) = (System.Runtime.JitInfo.GetCompilationTime(), System.Runtime.JitInfo.GetCompiledMethodCount());
         var run = new RunState(cases);
         var runStart = counter.Snapshot();
-        var (episodesStart, activitiesStart) = (meter.Episodes, meter.Activities);
+        var (episodesStart, activitiesStart, batchedStart) = (meter.Episodes, meter.Activities, meter.Batched());
         calls.TakeSnapshot();
         var clock = Stopwatch.StartNew();
         run.Clock = clock; // before the first submit: early cases finish while later ones are still being submitted
@@ -200,6 +200,10 @@ internal static class PipelineBench
             + $"{(total - run.OwnReads) / (double)cases:0.0} for the pipeline itself (submit, orchestrations, activities, callbacks, webhooks, issuance). Setup (draft + 2 uploads): {Total(setupStart, setupEnd) / (double)cases:0.0} per case.");
         // Each episode is one write of an instance (shared with others' in one entity-group transaction when they coincide).
         sb.AppendLine(CultureInfo.InvariantCulture, $"  Engine: {(meter.Episodes - episodesStart) / (double)cases:0.0} episodes and {(meter.Activities - activitiesStart) / (double)cases:0.0} activity runs per case.");
+        var batched = meter.Batched().Select(kv => (Table: kv.Key, Writes: kv.Value.Writes - batchedStart.GetValueOrDefault(kv.Key).Writes, Transactions: kv.Value.Transactions - batchedStart.GetValueOrDefault(kv.Key).Transactions))
+            .Where(b => b.Writes > 0).OrderByDescending(b => b.Transactions);
+        sb.AppendLine("  Group commits per case, writes → transactions: " + string.Join(", ", batched.Select(b =>
+            string.Create(CultureInfo.InvariantCulture, $"{System.Text.RegularExpressions.Regex.Replace(b.Table, "^[0-9a-f]{11}", "")} {b.Writes / (double)cases:0.0} → {b.Transactions / (double)cases:0.0}"))) + ".");
         sb.AppendLine(CultureInfo.InvariantCulture,
             $"  CPU: Azurite {(emulatorCpu is { } e ? $"{e.TotalSeconds:0.0} s ({e.TotalMilliseconds / cases:0} ms per case)" : "not a local process")}, benchmark process (app, engine, departments, harness) {processCpu.TotalSeconds:0.0} s ({processCpu.TotalMilliseconds / cases:0} ms per case) of which JIT {jitTime.TotalSeconds:0.0} s ({jitMethods} methods compiled); "
             + $"GC pauses {gcPause.TotalMilliseconds:0} ms; first-chance exceptions (each await level that rethrows counts again): {(exceptions.IsEmpty ? "none" : string.Join(", ", exceptions.OrderByDescending(x => x.Value).Select(x => $"{x.Key} {x.Value}")))}.");

@@ -12,7 +12,8 @@ internal sealed record EpisodeCommit(
     IReadOnlyList<string> ConsumedInboxKeys,
     IReadOnlyList<string> DeletedRowKeys,
     bool Insert = false,
-    IReadOnlyList<WorkMessage>? NewInbox = null);
+    IReadOnlyList<WorkMessage>? NewInbox = null,
+    IReadOnlyList<(string InstanceId, WorkMessage Message)>? Deliveries = null);
 
 /// <summary>
 /// Reads and writes instance rows. Every write that changes an instance goes through one ETag-guarded transaction
@@ -88,6 +89,17 @@ internal sealed class InstanceStore(TaskHub hub)
         foreach (var m in commit.NewInbox ?? [])
         {
             actions.Add(new TableTransactionAction(TableTransactionActionType.Add, await ToMessageEntityAsync(pk, state.InstanceId, m, ct)));
+        }
+
+        // Messages to other instances of this partition (a child's completion to its parent) commit with the episode.
+        foreach (var (target, m) in commit.Deliveries ?? [])
+        {
+            if (hub.PartitionOf(target) != hub.PartitionOf(state.InstanceId))
+            {
+                throw new InvalidOperationException($"'{target}' is not in the partition of '{state.InstanceId}'.");
+            }
+
+            actions.Add(new TableTransactionAction(TableTransactionActionType.Add, await ToMessageEntityAsync(pk, target, m, ct)));
         }
 
         actions.AddRange(commit.ConsumedInboxKeys.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(pk, k), ETag.All)));

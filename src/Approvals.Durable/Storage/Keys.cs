@@ -13,8 +13,21 @@ internal static class Keys
 {
     public const char Separator = '|';
 
+    /// <summary>Instance ids of the form <c>{placement}!{rest}</c> are placed by <c>{placement}</c> alone.</summary>
+    public const char PlacementSeparator = '!';
+
+    /// <summary>
+    /// The partition of an instance: a stable hash of its id — of the part before the first <c>!</c> when there is
+    /// one, so <c>case-7!health</c> lives beside <c>case-7</c>. Co-located instances write in the same table
+    /// partition, so a sub-orchestration's completion is committed into its parent's inbox in the same
+    /// transaction as its own final episode, and writes of a parent and its children can share transactions.
+    /// </summary>
     public static int PartitionOf(string instanceId, int partitionCount)
-        => (int)(XxHash32.HashToUInt32(Encoding.UTF8.GetBytes(instanceId)) % (uint)partitionCount);
+    {
+        var bang = instanceId.IndexOf(PlacementSeparator, StringComparison.Ordinal);
+        var placement = bang > 0 ? instanceId[..bang] : instanceId;
+        return (int)(XxHash32.HashToUInt32(Encoding.UTF8.GetBytes(placement)) % (uint)partitionCount);
+    }
 
     public static string PartitionKey(int partition) => $"p{partition:D2}";
 

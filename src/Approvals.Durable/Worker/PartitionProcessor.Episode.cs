@@ -146,12 +146,18 @@ internal sealed partial class PartitionProcessor
             ApplyOutcome(rt, next, outcome, now, episodeEvents, newInbox, deletedRows);
         }
 
+        // A finished child whose parent lives in this partition hands over its completion in its own final commit:
+        // nothing is left to send, so no outbox flag to set now and clear later.
+        var toParent = next.IsTerminal && next.ParentInstanceId is { } parentId && _engine.Hub.PartitionOf(parentId) == Partition
+            ? CompletionMessage(next)
+            : null;
         next.OutboxPending = actions.Any(a => a.Kind is EventKind.SubOrchestrationCreated or EventKind.EventSent)
-            || (next.IsTerminal && next.ParentInstanceId is not null);
+            || (next.IsTerminal && next.ParentInstanceId is not null && toParent is null);
         next.Episodes = outcome?.Status == OrchestrationRuntimeStatus.ContinuedAsNew ? 0 : state.Episodes + 1;
 
         var commit = new EpisodeCommit(next, outcome?.Status == OrchestrationRuntimeStatus.ContinuedAsNew ? [] : episodeEvents,
-            plan.ConsumedInbox.Select(m => m.InboxRowKey!).ToList(), deletedRows, NewInbox: newInbox);
+            plan.ConsumedInbox.Select(m => m.InboxRowKey!).ToList(), deletedRows, NewInbox: newInbox,
+            Deliveries: toParent is null ? null : [(next.ParentInstanceId!, toParent)]);
         try
         {
             next.ETag = await _engine.Store.CommitAsync(commit, ct);
@@ -184,7 +190,7 @@ internal sealed partial class PartitionProcessor
             }
         }
 
-        await AfterCommitAsync(rt, next, actions, ct);
+        await AfterCommitAsync(rt, next, actions, toParent, ct);
         return outcome?.Status == OrchestrationRuntimeStatus.ContinuedAsNew || plan.MoreInbox;
     }
 

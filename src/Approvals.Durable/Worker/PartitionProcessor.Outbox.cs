@@ -75,7 +75,12 @@ internal sealed partial class PartitionProcessor
         return replacesExecution;
     }
 
-    private async Task AfterCommitAsync(InstanceRuntime rt, InstanceState state, List<HistoryRecord> actions, CancellationToken ct)
+    /// <param name="rt">The instance.</param>
+    /// <param name="state">Its state as just committed.</param>
+    /// <param name="actions">The episode's new actions.</param>
+    /// <param name="deliveredToParent">The completion committed into the parent's inbox with the episode (same partition), if any.</param>
+    /// <param name="ct">Cancellation.</param>
+    private async Task AfterCommitAsync(InstanceRuntime rt, InstanceState state, List<HistoryRecord> actions, WorkMessage? deliveredToParent, CancellationToken ct)
     {
         foreach (var action in actions)
         {
@@ -89,7 +94,11 @@ internal sealed partial class PartitionProcessor
             }
         }
 
-        if (state.IsTerminal && state.ParentInstanceId is not null)
+        if (deliveredToParent is not null)
+        {
+            await _engine.SignalAsync(state.ParentInstanceId!, ct, deliveredToParent);
+        }
+        else if (state.IsTerminal && state.ParentInstanceId is not null)
         {
             await NotifyParentAsync(state, ct);
             // Finished: nothing here writes the status row again, so the clear needs no new ETag and is not awaited.
@@ -180,13 +189,21 @@ internal sealed partial class PartitionProcessor
             return;
         }
 
+        var message = CompletionMessage(child);
+        await _engine.Store.SendAsync(parent, message, ct);
+        await _engine.SignalAsync(parent, ct, message);
+    }
+
+    /// <summary>The message telling a parent that its sub-orchestration finished (its id is the same however often it is made).</summary>
+    private static WorkMessage CompletionMessage(InstanceState child)
+    {
         var failure = child.Status switch
         {
             OrchestrationRuntimeStatus.Completed => null,
             OrchestrationRuntimeStatus.Failed => child.Failure ?? new TaskFailureDetails("Unknown", "failed"),
             _ => new TaskFailureDetails("TerminatedException", $"Sub-orchestration '{child.InstanceId}' was {child.Status.ToString().ToLowerInvariant()}."),
         };
-        var message = new WorkMessage
+        return new WorkMessage
         {
             Kind = MessageKind.SubOrchestrationCompleted,
             MessageId = MessageIds.Deterministic(child.LastUpdatedAt.UtcDateTime, child.InstanceId, child.ExecutionId, "done"),
@@ -195,7 +212,5 @@ internal sealed partial class PartitionProcessor
             Data = failure is null ? child.Output : null,
             Failure = failure,
         };
-        await _engine.Store.SendAsync(parent, message, ct);
-        await _engine.SignalAsync(parent, ct, message);
     }
 }

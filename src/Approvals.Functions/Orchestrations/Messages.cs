@@ -51,10 +51,11 @@ internal static class EventNames
     public const string Cancel = "Cancel";
 }
 
-/// <summary>Instance ids: the case orchestration is the case id; a department step is <c>{caseId}-{departmentId}</c>.</summary>
+/// <summary>Instance ids: the case orchestration is the case id; a department step is <c>{caseId}!{departmentId}</c>.</summary>
 internal static class InstanceIds
 {
-    public static string ForStep(string caseId, string departmentId) => $"{caseId}-{departmentId}";
+    /// <summary>A department step's instance: <c>{caseId}!{departmentId}</c>, placed with its case (same engine partition).</summary>
+    public static string ForStep(string caseId, string departmentId) => $"{caseId}!{departmentId}";
 }
 
 /// <summary>A clock snapshot passed to activities for the record (timeline, statistics).</summary>

@@ -9,19 +9,26 @@ internal sealed class EngineMeter : IDisposable
     private long _episodes;
     private long _episodeMicros;
     private long _activities;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long[]> _batched = new(StringComparer.Ordinal);
 
     public EngineMeter()
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == "Approvals.Durable" && instrument.Name is "durable.episodes" or "durable.episode.duration" or "durable.activities")
+            if (instrument.Meter.Name == "Approvals.Durable" && instrument.Name is "durable.episodes" or "durable.episode.duration" or "durable.activities" or "durable.batcher.writes" or "durable.batcher.transactions")
             {
                 listener.EnableMeasurementEvents(instrument);
             }
         };
-        _listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
+        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
         {
-            if (instrument.Name == "durable.episodes")
+            if (instrument.Name is "durable.batcher.writes" or "durable.batcher.transactions")
+            {
+                var table = tags.Length > 0 ? tags[0].Value as string ?? "?" : "?";
+                var counts = _batched.GetOrAdd(table, _ => new long[2]);
+                Interlocked.Add(ref counts[instrument.Name == "durable.batcher.writes" ? 0 : 1], value);
+            }
+            else if (instrument.Name == "durable.episodes")
             {
                 Interlocked.Add(ref _episodes, value);
             }
@@ -42,6 +49,10 @@ internal sealed class EngineMeter : IDisposable
 
     /// <summary>Summed episode time (load, replay, commit) so far.</summary>
     public TimeSpan EpisodeTime => TimeSpan.FromMicroseconds(Interlocked.Read(ref _episodeMicros));
+
+    /// <summary>Group commits so far, by table: writes submitted and transactions sent.</summary>
+    public IReadOnlyDictionary<string, (long Writes, long Transactions)> Batched()
+        => _batched.ToDictionary(kv => kv.Key, kv => (Interlocked.Read(ref kv.Value[0]), Interlocked.Read(ref kv.Value[1])), StringComparer.Ordinal);
 
     public void Dispose() => _listener.Dispose();
 }
