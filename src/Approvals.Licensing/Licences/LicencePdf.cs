@@ -25,7 +25,9 @@ public static class LicencePdf
         ArgumentNullException.ThrowIfNull(doc);
         ArgumentException.ThrowIfNullOrWhiteSpace(verifyUrl);
         var typeface = CjkFont.Typeface;
-        using var stream = new MemoryStream();
+        // A native stream: Skia writes the document in many small pieces, and a managed stream would take each one
+        // through a callback into a fresh managed buffer.
+        using var stream = new SKDynamicMemoryWStream();
         var metadata = new SKDocumentPdfMetadata
         {
             Title = $"{Title(doc)} {doc.LicenceNumber}",
@@ -46,7 +48,8 @@ public static class LicencePdf
             document.Close();
         }
 
-        return stream.ToArray();
+        using var data = stream.DetachAsData();
+        return data.ToArray();
     }
 
     /// <summary>The certificate title: 食品经营许可 → 食品经营许可证; …检查 → …检查合格证.</summary>
