@@ -92,4 +92,41 @@ public sealed class PartitionBatcherTests : IAsyncLifetime
 
         rows.Should().HaveCount(10);
     }
+
+    [Theory]
+    [InlineData(0, false)]
+    [InlineData(200, true)]
+    public async Task SubmitAsync_WritesArrivingApartAtAnIdlePartition_ShareOneTransactionOnlyWhenLingering(int lingerMs, bool shared)
+    {
+        var batcher = new PartitionBatcher(_table, TimeSpan.FromMilliseconds(lingerMs));
+        var partition = $"l{lingerMs}";
+        var before = Storage.RequestCounter.Tables;
+
+        // Five writes 10 ms apart: without a linger the first finds the partition idle and goes out alone.
+        var writes = new List<Task<IReadOnlyList<Response>>>();
+        for (var i = 0; i < 5; i++)
+        {
+            writes.Add(batcher.SubmitAsync([new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(partition, $"r{i}"))], CancellationToken.None));
+            await Task.Delay(10);
+        }
+
+        await Task.WhenAll(writes);
+        var transactions = Storage.RequestCounter.Tables - before;
+        if (shared)
+        {
+            transactions.Should().Be(1, "the first write waited 200 ms for the others");
+        }
+        else
+        {
+            transactions.Should().BeGreaterThan(1, "the first write went out at once");
+        }
+
+        var stored = 0;
+        await foreach (var _ in _table.QueryAsync<TableEntity>(e => e.PartitionKey == partition))
+        {
+            stored++;
+        }
+
+        stored.Should().Be(5);
+    }
 }

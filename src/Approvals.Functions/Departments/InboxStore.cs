@@ -23,7 +23,7 @@ internal sealed class InboxStore(PipelineStorage storage, TableBatchers batcher)
             ["ReceivedAt"] = receivedAt,
         };
         // A department's inbox is one partition shared by all its cases: concurrent upserts share a transaction.
-        await batcher.UpsertAsync(storage.Tasks, [row], TableUpdateMode.Merge, cancellationToken);
+        await batcher.UpsertProjectionAsync(storage.Tasks, [row], TableUpdateMode.Merge, cancellationToken);
     }
 
     /// <summary>Sets the status of the row if it still carries <paramref name="taskId"/> (a newer task is left alone).</summary>
@@ -41,7 +41,7 @@ internal sealed class InboxStore(PipelineStorage storage, TableBatchers batcher)
 
     /// <summary>Sets the status without a read: for final states, after which the row never gets a newer task.</summary>
     public Task MergeStatusAsync(string departmentId, string caseId, string status, CancellationToken cancellationToken) =>
-        batcher.UpsertAsync(storage.Tasks, [new TableEntity(departmentId, caseId) { ["Status"] = status }], TableUpdateMode.Merge, cancellationToken);
+        batcher.UpsertProjectionAsync(storage.Tasks, [new TableEntity(departmentId, caseId) { ["Status"] = status }], TableUpdateMode.Merge, cancellationToken);
 
     public async Task<IReadOnlyList<InboxTask>> ListAsync(string departmentId, string? status, CancellationToken cancellationToken)
     {

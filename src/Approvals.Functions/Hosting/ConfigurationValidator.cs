@@ -120,6 +120,11 @@ internal sealed class ConfigurationValidator(
 
     private void CheckHosting(List<string> errors, HostingOptions options)
     {
+        if (options.Projections.LingerMilliseconds is < 0 or > ProjectionsOptions.MaxLingerMilliseconds)
+        {
+            errors.Add($"Projections__LingerMilliseconds must be between 0 and {ProjectionsOptions.MaxLingerMilliseconds}.");
+        }
+
         var exporters = options.Telemetry.Exporters(environment.IsDevelopment());
         foreach (var unknown in exporters.Where(e => !TelemetryOptions.KnownExporters.Contains(e)))
         {

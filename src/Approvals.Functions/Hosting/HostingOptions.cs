@@ -2,7 +2,7 @@ namespace Approvals.Functions.Hosting;
 
 /// <summary>
 /// Host settings with defaults, bound from the root of configuration (<c>Telemetry:*</c>, <c>RateLimiting:*</c>,
-/// <c>Limits:*</c>) and validated at start-up by <see cref="ConfigurationValidator"/>.
+/// <c>Limits:*</c>, <c>Projections:*</c>) and validated at start-up by <see cref="ConfigurationValidator"/>.
 /// </summary>
 internal sealed class HostingOptions
 {
@@ -11,6 +11,21 @@ internal sealed class HostingOptions
     public RateLimitingOptions RateLimiting { get; set; } = new();
 
     public LimitsOptions Limits { get; set; } = new();
+
+    public ProjectionsOptions Projections { get; set; } = new();
+}
+
+/// <summary>Writes of the projections (department inboxes, statistics, timeline).</summary>
+internal sealed class ProjectionsOptions
+{
+    /// <summary>Largest allowed <see cref="LingerMilliseconds"/>.</summary>
+    public const int MaxLingerMilliseconds = 1000;
+
+    /// <summary>
+    /// How long a projection write that finds its partition idle waits for others to share its transaction
+    /// (0 = not at all). Readers of inboxes, statistics and timelines see a write at most this much later.
+    /// </summary>
+    public int LingerMilliseconds { get; set; } = 50;
 }
 
 /// <summary>Where traces, metrics and logs go.</summary>

@@ -89,4 +89,15 @@ public sealed class StartupValidationTests
         message.Should().Contain("Telemetry__Exporter 'zipkin' is unknown");
         message.Should().Contain("azuremonitor but APPLICATIONINSIGHTS_CONNECTION_STRING is not set");
     }
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("5000")]
+    public void Projection_linger_outside_0_to_1000_ms_is_refused(string value)
+    {
+        using var app = new PipelineApp();
+        app.Settings["Projections:LingerMilliseconds"] = value;
+
+        StartFailure(app).ToString().Should().Contain("Projections__LingerMilliseconds must be between 0 and 1000");
+    }
 }

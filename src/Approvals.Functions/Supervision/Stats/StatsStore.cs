@@ -28,14 +28,14 @@ internal sealed class StatsStore(SupervisionStorage storage, AlertStore alerts, 
             .ToList();
         foreach (var chunk in rows.Chunk(99))
         {
-            await batcher.UpsertAsync(storage.Stats, chunk, TableUpdateMode.Replace, cancellationToken);
+            await batcher.UpsertProjectionAsync(storage.Stats, chunk, TableUpdateMode.Replace, cancellationToken);
         }
     }
 
     public async Task RecordDecidedAsync(StepDecided fact, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync(cancellationToken);
-        await batcher.UpsertAsync(storage.Stats, [new FactRow
+        await batcher.UpsertProjectionAsync(storage.Stats, [new FactRow
         {
             PartitionKey = StatsTime.Month(fact.DecidedAt),
             RowKey = FactRow.Key(FactRow.Decided, fact.CaseId, fact.DepartmentId),

@@ -125,7 +125,7 @@ internal sealed partial class TimelineStore(SupervisionStorage storage, Timeline
             {
                 // Shared with other cases' appends in the same shard when they wait at the same moment; a failure is
                 // this transaction's own (the batcher retries a failed shared transaction write by write).
-                var responses = await batchers.For(storage.Timeline).SubmitAsync(actions, CancellationToken.None);
+                var responses = await batchers.ForProjection(storage.Timeline).SubmitAsync(actions, CancellationToken.None);
                 var last = rows[^1];
                 chain.Head = responses[^1].Headers.ETag is { } etag ? new CachedHead(last.Seq, last.Hash, etag) : null;
                 chain.HeadKnown = chain.Head is not null;
