@@ -150,11 +150,11 @@ internal static class PipelineBench
         string name, int rate, BenchApp app, HttpClient http, Approvals.Durable.Storage.StorageRequestCounter counter, RoundHolder rounds,
         DepartmentSimulator departments, int cases, Progress log, CancellationToken ct)
     {
-        var probe = Machine.SpeedProbeMs();
+        var probe = Machine.SpeedProbe();
         var setupStart = counter.Snapshot();
         var ids = await PrepareAllAsync(http, cases, ct);
         var setupEnd = counter.Snapshot();
-        log.Say($"{name}: {cases} drafts with materials prepared ({Total(setupStart, setupEnd) / (double)cases:0.0} storage requests per draft); speed probe {probe:0} ms");
+        log.Say($"{name}: {cases} drafts with materials prepared ({Total(setupStart, setupEnd) / (double)cases:0.0} storage requests per draft); speed probe CPU {probe.Cpu:0} ms, loopback {probe.Loopback:0} ms");
 
         using var calls = new Engine.Diagnostics.StorageCallRecorder();
         using var meter = new Engine.Diagnostics.EngineMeter();
@@ -193,9 +193,10 @@ internal static class PipelineBench
         (jitTime, jitMethods) = (System.Runtime.JitInfo.GetCompilationTime() - jitTime, System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethods);
         gcPause = GC.GetTotalPauseDuration() - gcPause;
 
+        var after = Machine.SpeedProbe();
         var total = Total(runStart, runEnd);
         var sb = new System.Text.StringBuilder();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"Round '{name}' ({(rate > 0 ? $"{rate} cases/s" : "all at once")}, speed probe {probe:0} ms): {cases / elapsed.TotalSeconds:0.0} cases/s over {elapsed.TotalSeconds:0.0} s, last submit at {lastSubmit.TotalSeconds:0.0} s.");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Round '{name}' ({(rate > 0 ? $"{rate} cases/s" : "all at once")}; speed probe before → after: CPU {probe.Cpu:0} → {after.Cpu:0} ms, loopback {probe.Loopback:0} → {after.Loopback:0} ms): {cases / elapsed.TotalSeconds:0.0} cases/s over {elapsed.TotalSeconds:0.0} s, last submit at {lastSubmit.TotalSeconds:0.0} s.");
         sb.AppendLine(CultureInfo.InvariantCulture, $"  Storage requests per case: {total / (double)cases:0.0} in all ({Per(runStart, runEnd, cases)}), of which {run.OwnReads / (double)cases:0.0} are the benchmark's own reads (status point reads, register queries); "
             + $"{(total - run.OwnReads) / (double)cases:0.0} for the pipeline itself (submit, orchestrations, activities, callbacks, webhooks, issuance). Setup (draft + 2 uploads): {Total(setupStart, setupEnd) / (double)cases:0.0} per case.");
         // Each episode is one write of an instance (shared with others' in one entity-group transaction when they coincide).
