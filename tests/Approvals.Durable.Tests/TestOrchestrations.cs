@@ -201,3 +201,29 @@ internal sealed class ParentOfColocatedChildren : TaskOrchestrator<int, List<str
         => [.. await Task.WhenAll(Enumerable.Range(0, input).Select(i =>
             context.CallSubOrchestratorAsync<string>(nameof(ChildEcho), $"c{i}", new SubOrchestrationOptions($"{context.InstanceId}!c{i}"))))];
 }
+
+/// <summary>Twenty activities one after another: every episode but the first and last only records a result and schedules the next.</summary>
+internal sealed class EchoChain : TaskOrchestrator<int, int>
+{
+    public override async Task<int> RunAsync(TaskOrchestrationContext context, int input)
+    {
+        var done = 0;
+        for (var i = 0; i < input; i++)
+        {
+            await context.CallActivityAsync<string>(nameof(Echo), $"e{i}");
+            done++;
+        }
+
+        return done;
+    }
+}
+
+/// <summary>One activity, then a long wait for an event: the episode recording the activity's result has nothing after it to ride with.</summary>
+internal sealed class ActivityThenWait : TaskOrchestrator<string, string>
+{
+    public override async Task<string> RunAsync(TaskOrchestrationContext context, string input)
+    {
+        var echoed = await context.CallActivityAsync<string>(nameof(Echo), input);
+        return echoed + "|" + await context.WaitForExternalEvent<string>("go");
+    }
+}

@@ -82,6 +82,9 @@ internal enum MessageKind
     TaskCompleted,
     TaskFailed,
     TimerFired,
+
+    /// <summary>Commit the instance's coalesced episodes now (see <c>DurableTaskOptions.CheckpointCoalescing</c>).</summary>
+    Flush,
 }
 
 /// <summary>

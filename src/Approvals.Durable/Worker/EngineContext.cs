@@ -111,6 +111,7 @@ internal static class EngineMetrics
     public static readonly System.Diagnostics.ActivitySource Tracing = new("Approvals.Durable");
     public static readonly Meter Meter = new("Approvals.Durable");
     public static readonly Counter<long> Episodes = Meter.CreateCounter<long>("durable.episodes", description: "Orchestration episodes committed");
+    public static readonly Counter<long> EpisodesCoalesced = Meter.CreateCounter<long>("durable.episodes.coalesced", description: "Orchestration episodes held to be committed with the next one");
     public static readonly Counter<long> ActivitiesRun = Meter.CreateCounter<long>("durable.activities", description: "Activity executions");
     public static readonly Histogram<double> ActivityDuration = Meter.CreateHistogram<double>("durable.activity.duration", "ms", "Activity execution time");
     public static readonly Histogram<double> EpisodeDuration = Meter.CreateHistogram<double>("durable.episode.duration", "ms", "Episode time from start to commit");

@@ -4,10 +4,15 @@ using Approvals.Durable.Storage;
 namespace Approvals.Durable.Worker;
 
 /// <summary>
-/// The owner's in-memory view of one instance. Invariant: <see cref="State"/>, <see cref="History"/> and
-/// <see cref="Executor"/> always equal what is committed in storage (plus nothing); messages not yet committed live
-/// only in <see cref="Local"/> and <see cref="Inbox"/>, and are consumed by the next successful commit. Any doubt
-/// (a failed or conflicting commit) drops the whole view and reloads it from storage.
+/// The owner's in-memory view of one instance. Invariant: <see cref="State"/> always equals what is committed in
+/// storage; <see cref="History"/> and <see cref="Executor"/> equal it plus <see cref="PendingEvents"/> — coalesced
+/// episodes (<c>DurableTaskOptions.CheckpointCoalescing</c>) that only recorded results of work this host ran or
+/// messages still in the inbox (<see cref="PendingInbox"/>, deleted by the commit that stores them), and that changed
+/// nothing another instance or a client can see. The next commit stores them with its own episode, at the latest
+/// when the flush armed at <see cref="PendingSince"/> + the window comes. Losing them (crash, conflict, eviction)
+/// loses nothing: storage still shows the work they recorded as outstanding, so it runs again and the orchestrator
+/// replays to the same point. Messages not yet applied live only in <see cref="Local"/> and <see cref="Inbox"/>.
+/// Any doubt (a failed or conflicting commit) drops the whole view and reloads it from storage.
 /// </summary>
 internal sealed class InstanceRuntime(string instanceId)
 {
@@ -58,6 +63,26 @@ internal sealed class InstanceRuntime(string instanceId)
 
     public long LastUsed { get; set; }
 
+    /// <summary>Events of coalesced episodes, applied (in <see cref="History"/>) but not committed yet.</summary>
+    public List<HistoryRecord> PendingEvents { get; } = [];
+
+    /// <summary>Inbox rows consumed by coalesced episodes, deleted by the commit that stores them.</summary>
+    public List<string> PendingInbox { get; } = [];
+
+    /// <summary>When the oldest coalesced episode ran; null when nothing is pending.</summary>
+    public DateTimeOffset? PendingSince { get; set; }
+
+    /// <summary>Coalesced episodes wait for a commit (read by eviction outside the episode loop).</summary>
+    public volatile bool HasPending;
+
+    public void ClearPending()
+    {
+        PendingEvents.Clear();
+        PendingInbox.Clear();
+        PendingSince = null;
+        HasPending = false;
+    }
+
     public void Unload()
     {
         Loaded = false;
@@ -66,6 +91,7 @@ internal sealed class InstanceRuntime(string instanceId)
         Executor = null;
         Inbox = [];
         SeenMessageIds.Clear();
+        ClearPending();
         // InboxChanged is left alone: an unloaded instance always reads its inbox when it loads again, and setting
         // the flag here (outside Gate) made the episode after every load query the inbox a second time.
     }

@@ -55,6 +55,12 @@ internal sealed partial class PartitionProcessor
             }
         }
 
+        if (rt.HasPending)
+        {
+            // Rows a coalesced episode consumed are still stored until its commit: a query finds them again.
+            rt.Inbox.RemoveAll(m => rt.PendingInbox.Contains(m.InboxRowKey!, StringComparer.Ordinal));
+        }
+
         var state = rt.State;
         if (state is null)
         {
@@ -89,10 +95,23 @@ internal sealed partial class PartitionProcessor
             return plan.MoreInbox;
         }
 
+        var window = _engine.Options.CheckpointCoalescing;
         if (plan.Events.Count == 0 && plan.ConsumedInbox.Count == 0)
         {
             RemoveLocal(rt, plan.ConsumedLocal);
+            if (rt.HasPending && (plan.ConsumedLocal.Any(m => m.Kind == MessageKind.Flush) || now >= rt.PendingSince + window))
+            {
+                await FlushAsync(rt, state, now, ct);
+            }
+
             return false;
+        }
+
+        if (rt.HasPending && rt.PendingInbox.Count + plan.ConsumedInbox.Count > MaxInboxPerEpisode)
+        {
+            // One transaction could not delete them all: the coalesced episodes commit on their own first.
+            await FlushAsync(rt, state, now, ct);
+            state = rt.State!;
         }
 
         var episodeEvents = new List<HistoryRecord>(plan.Events.Count + 8) { new() { Kind = EventKind.OrchestratorStarted, Timestamp = now.UtcDateTime } };
@@ -155,8 +174,33 @@ internal sealed partial class PartitionProcessor
             || (next.IsTerminal && next.ParentInstanceId is not null && toParent is null);
         next.Episodes = outcome?.Status == OrchestrationRuntimeStatus.ContinuedAsNew ? 0 : state.Episodes + 1;
 
-        var commit = new EpisodeCommit(next, outcome?.Status == OrchestrationRuntimeStatus.ContinuedAsNew ? [] : episodeEvents,
-            plan.ConsumedInbox.Select(m => m.InboxRowKey!).ToList(), deletedRows, NewInbox: newInbox,
+        if (CanCoalesce(rt, state, next, outcome, toParent, actions, newInbox, deletedRows, plan, now, window))
+        {
+            // Held, not committed (see InstanceRuntime): applied in memory, its work started; the next commit stores it.
+            rt.PendingEvents.AddRange(episodeEvents);
+            rt.PendingInbox.AddRange(plan.ConsumedInbox.Select(m => m.InboxRowKey!));
+            if (rt.PendingSince is null)
+            {
+                rt.PendingSince = now;
+                _engine.Timers.ArmFlush(rt.InstanceId, state.ExecutionId, now + window);
+            }
+
+            rt.HasPending = true;
+            RemoveLocal(rt, plan.ConsumedLocal);
+            rt.Inbox = rt.Inbox.Except(plan.ConsumedInbox).ToList();
+            rt.History.AddRange(episodeEvents);
+            foreach (var id in episodeEvents.Select(e => e.MessageId).OfType<string>())
+            {
+                rt.SeenMessageIds.Add(id);
+            }
+
+            EngineMetrics.EpisodesCoalesced.Add(1);
+            await AfterCommitAsync(rt, state, actions, null, ct);
+            return plan.MoreInbox;
+        }
+
+        var commit = new EpisodeCommit(next, outcome?.Status == OrchestrationRuntimeStatus.ContinuedAsNew ? [] : [.. rt.PendingEvents, .. episodeEvents],
+            rt.PendingInbox.Concat(plan.ConsumedInbox.Select(m => m.InboxRowKey!)).Distinct(StringComparer.Ordinal).ToList(), deletedRows, NewInbox: newInbox,
             Deliveries: toParent is null ? null : [(next.ParentInstanceId!, toParent)]);
         try
         {
@@ -171,7 +215,8 @@ internal sealed partial class PartitionProcessor
         EngineMetrics.Episodes.Add(1);
         EngineMetrics.EpisodeDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
 
-        // Committed: our view now equals storage.
+        // Committed: our view now equals storage (the coalesced episodes went with this one).
+        rt.ClearPending();
         rt.State = next;
         RemoveLocal(rt, plan.ConsumedLocal);
         rt.Inbox = rt.Inbox.Except(plan.ConsumedInbox).ToList();
@@ -192,6 +237,45 @@ internal sealed partial class PartitionProcessor
 
         await AfterCommitAsync(rt, next, actions, toParent, ct);
         return outcome?.Status == OrchestrationRuntimeStatus.ContinuedAsNew || plan.MoreInbox;
+    }
+
+    /// <summary>
+    /// Whether this episode may be held for the next commit: coalescing is on and the window since the oldest held
+    /// episode is not over; it completes nothing, changes neither status nor custom status, sends nothing to another
+    /// instance (no sub-orchestration, no event, no message to a parent) and schedules only activities and timers,
+    /// which this host starts at once and storage still shows as the outstanding work before them. Few inbox rows:
+    /// the commit that stores held episodes deletes their rows too.
+    /// </summary>
+    private static bool CanCoalesce(
+        InstanceRuntime rt, InstanceState state, InstanceState next, ExecutorOutcome? outcome, WorkMessage? toParent, List<HistoryRecord> actions,
+        List<WorkMessage> newInbox, List<string> deletedRows, EpisodePlan plan, DateTimeOffset now, TimeSpan window) =>
+        window > TimeSpan.Zero
+        && (rt.PendingSince is not { } since || now - since < window)
+        && outcome is null && toParent is null && newInbox.Count == 0 && deletedRows.Count == 0
+        && next.Status == state.Status && string.Equals(next.CustomStatus, state.CustomStatus, StringComparison.Ordinal)
+        && actions.All(a => a.Kind is EventKind.TaskScheduled or EventKind.TimerCreated)
+        && !plan.MoreInbox && rt.PendingInbox.Count + plan.ConsumedInbox.Count <= 16;
+
+    /// <summary>Commits the held (coalesced) episodes on their own: the window is over and nothing else came to carry them.</summary>
+    private async Task FlushAsync(InstanceRuntime rt, InstanceState state, DateTimeOffset now, CancellationToken ct)
+    {
+        var next = Clone(state);
+        next.LastUpdatedAt = now;
+        (next.Outstanding, next.NextTimerAt) = PendingWork(rt.History, [], []);
+        next.Episodes = state.Episodes + 1;
+        try
+        {
+            next.ETag = await _engine.Store.CommitAsync(new EpisodeCommit(next, [.. rt.PendingEvents], [.. rt.PendingInbox.Distinct(StringComparer.Ordinal)], []), ct);
+        }
+        catch
+        {
+            rt.Unload();
+            throw;
+        }
+
+        EngineMetrics.Episodes.Add(1);
+        rt.ClearPending();
+        rt.State = next;
     }
 
     private OrchestrationExecutor CreateExecutor(InstanceRuntime rt, InstanceState state)

@@ -244,7 +244,7 @@ internal sealed partial class PartitionProcessor
     {
         lock (rt.Gate)
         {
-            if (rt.Busy || rt.Local.Count > 0 || rt.Written.Count > 0 || rt.Created is not null)
+            if (rt.Busy || rt.Local.Count > 0 || rt.Written.Count > 0 || rt.Created is not null || rt.HasPending)
             {
                 return;
             }
