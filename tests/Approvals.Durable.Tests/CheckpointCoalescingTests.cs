@@ -57,6 +57,19 @@ public sealed class CheckpointCoalescingTests
         done.ReadOutputAs<string>().Should().Be("x|y");
     }
 
+    [Fact]
+    public async Task HeldEpisode_UnderAFakeClockThatNeverMoves_StillFlushedInRealTime()
+    {
+        // The window is wall-clock time: a test's (or a replayed) clock must not keep held episodes out of storage.
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero));
+        await using var host = await EngineHost.StartAsync(r => r.AddOrchestrator<ActivityThenWait>().AddActivity<Echo>(), o => o.CheckpointCoalescing = TimeSpan.FromMilliseconds(200), clock);
+        var ct = Wait.Timeout();
+        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(ActivityThenWait), "x", cancellationToken: ct);
+
+        await Wait.UntilAsync(async () => (await host.Client.GetOrchestrationHistoryAsync(id, ct)).Any(e => e.EventType == "TaskCompleted"),
+            TimeSpan.FromSeconds(5), "the activity's result stored though the fake clock never moved");
+    }
+
     private static async Task<int> HistoryRowsAsync(EngineHost host, string id, CancellationToken ct)
     {
         var table = host.Storage.Tables.GetTableClient($"{host.HubName}Instances");

@@ -69,8 +69,11 @@ internal sealed class InstanceRuntime(string instanceId)
     /// <summary>Inbox rows consumed by coalesced episodes, deleted by the commit that stores them.</summary>
     public List<string> PendingInbox { get; } = [];
 
-    /// <summary>When the oldest coalesced episode ran; null when nothing is pending.</summary>
-    public DateTimeOffset? PendingSince { get; set; }
+    /// <summary>
+    /// When the oldest coalesced episode ran (<see cref="System.Diagnostics.Stopwatch"/> ticks: the window is wall-clock
+    /// time, whatever the injected TimeProvider does); null when nothing is pending.
+    /// </summary>
+    public long? PendingSince { get; set; }
 
     /// <summary>Coalesced episodes wait for a commit (read by eviction outside the episode loop).</summary>
     public volatile bool HasPending;

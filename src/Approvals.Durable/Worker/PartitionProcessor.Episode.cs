@@ -99,7 +99,7 @@ internal sealed partial class PartitionProcessor
         if (plan.Events.Count == 0 && plan.ConsumedInbox.Count == 0)
         {
             RemoveLocal(rt, plan.ConsumedLocal);
-            if (rt.HasPending && (plan.ConsumedLocal.Any(m => m.Kind == MessageKind.Flush) || now >= rt.PendingSince + window))
+            if (rt.HasPending && (plan.ConsumedLocal.Any(m => m.Kind == MessageKind.Flush) || Stopwatch.GetElapsedTime(rt.PendingSince!.Value) >= window))
             {
                 await FlushAsync(rt, state, now, ct);
             }
@@ -174,15 +174,15 @@ internal sealed partial class PartitionProcessor
             || (next.IsTerminal && next.ParentInstanceId is not null && toParent is null);
         next.Episodes = outcome?.Status == OrchestrationRuntimeStatus.ContinuedAsNew ? 0 : state.Episodes + 1;
 
-        if (CanCoalesce(rt, state, next, outcome, toParent, actions, newInbox, deletedRows, plan, now, window))
+        if (CanCoalesce(rt, state, next, outcome, toParent, actions, newInbox, deletedRows, plan, window))
         {
             // Held, not committed (see InstanceRuntime): applied in memory, its work started; the next commit stores it.
             rt.PendingEvents.AddRange(episodeEvents);
             rt.PendingInbox.AddRange(plan.ConsumedInbox.Select(m => m.InboxRowKey!));
             if (rt.PendingSince is null)
             {
-                rt.PendingSince = now;
-                _engine.Timers.ArmFlush(rt.InstanceId, state.ExecutionId, now + window);
+                rt.PendingSince = Stopwatch.GetTimestamp();
+                ArmFlush(rt.InstanceId, state.ExecutionId, window);
             }
 
             rt.HasPending = true;
@@ -248,13 +248,28 @@ internal sealed partial class PartitionProcessor
     /// </summary>
     private static bool CanCoalesce(
         InstanceRuntime rt, InstanceState state, InstanceState next, ExecutorOutcome? outcome, WorkMessage? toParent, List<HistoryRecord> actions,
-        List<WorkMessage> newInbox, List<string> deletedRows, EpisodePlan plan, DateTimeOffset now, TimeSpan window) =>
+        List<WorkMessage> newInbox, List<string> deletedRows, EpisodePlan plan, TimeSpan window) =>
         window > TimeSpan.Zero
-        && (rt.PendingSince is not { } since || now - since < window)
+        && (rt.PendingSince is not { } since || Stopwatch.GetElapsedTime(since) < window)
         && outcome is null && toParent is null && newInbox.Count == 0 && deletedRows.Count == 0
         && next.Status == state.Status && string.Equals(next.CustomStatus, state.CustomStatus, StringComparison.Ordinal)
         && actions.All(a => a.Kind is EventKind.TaskScheduled or EventKind.TimerCreated)
         && !plan.MoreInbox && rt.PendingInbox.Count + plan.ConsumedInbox.Count <= 16;
+
+    /// <summary>
+    /// Delivers a <see cref="MessageKind.Flush"/> when the window is over, on the wall clock: held episodes must reach
+    /// storage in real time even when the injected TimeProvider is a test's fake clock that only moves when told.
+    /// </summary>
+    private void ArmFlush(string instanceId, string executionId, TimeSpan window) =>
+        _ = Task.Delay(window, Stopping).ContinueWith(
+            t =>
+            {
+                if (!t.IsCanceled)
+                {
+                    _engine.DeliverLocal(instanceId, new WorkMessage { Kind = MessageKind.Flush, ExecutionId = executionId });
+                }
+            },
+            TaskScheduler.Default);
 
     /// <summary>Commits the held (coalesced) episodes on their own: the window is over and nothing else came to carry them.</summary>
     private async Task FlushAsync(InstanceRuntime rt, InstanceState state, DateTimeOffset now, CancellationToken ct)

@@ -39,13 +39,6 @@ internal sealed class TimerScheduler(EngineContext engine)
         });
     }
 
-    /// <summary>Delivers a <see cref="MessageKind.Flush"/> to the instance at <paramref name="at"/> (its coalesced episodes must commit by then).</summary>
-    public void ArmFlush(string instanceId, string executionId, DateTimeOffset at)
-    {
-        var key = $"{instanceId}\n{executionId}\nflush";
-        Arm(key, at.UtcDateTime, () => engine.DeliverLocal(instanceId, new WorkMessage { Kind = MessageKind.Flush, ExecutionId = executionId }));
-    }
-
     public int ArmedCount => _armed.Count;
 
     private void Arm(string key, DateTime fireAt, Action fire)
