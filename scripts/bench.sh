@@ -24,7 +24,8 @@ if [[ " $* " != *" --storage "* ]]; then
     --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
     --blobPort 20000 --queuePort 20001 --tablePort 20002 > artifacts/bench-azurite.log 2>&1 &
   azurite=$!
-  trap 'kill "$azurite" 2>/dev/null || true' EXIT
+  # Waits for it to exit, so its ports are free when another run follows at once.
+  trap 'kill "$azurite" 2>/dev/null && wait "$azurite" 2>/dev/null || true' EXIT
   for _ in $(seq 1 100); do
     if listening 20000 && listening 20001 && listening 20002; then break; fi
     sleep 0.2
