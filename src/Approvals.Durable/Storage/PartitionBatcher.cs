@@ -116,9 +116,9 @@ public sealed class PartitionBatcher(TableClient table, TimeSpan linger = defaul
 
     private async Task CommitAsync(List<Write> batch)
     {
-        var table1 = new KeyValuePair<string, object?>("table", table.Name);
-        BatcherMetrics.Writes.Add(batch.Count, table1);
-        BatcherMetrics.Transactions.Add(1, table1);
+        var byTable = new KeyValuePair<string, object?>("table", table.Name);
+        Worker.EngineMetrics.BatchedWrites.Add(batch.Count, byTable);
+        Worker.EngineMetrics.BatchTransactions.Add(1, byTable);
         if (batch.Count > 1)
         {
             try
@@ -135,7 +135,7 @@ public sealed class PartitionBatcher(TableClient table, TimeSpan linger = defaul
             catch (RequestFailedException)
             {
                 // One write's failure failed them all: each on its own below, so each gets its own outcome.
-                BatcherMetrics.Transactions.Add(batch.Count, table1);
+                Worker.EngineMetrics.BatchTransactions.Add(batch.Count, byTable);
             }
         }
 
@@ -225,14 +225,4 @@ public sealed class PartitionBatcher(TableClient table, TimeSpan linger = defaul
 
         public TaskCompletionSource<IReadOnlyList<Response>> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
-}
-
-/// <summary>Group-commit figures on the <c>Approvals.Durable</c> meter, by table: writes submitted and the transactions they took.</summary>
-internal static class BatcherMetrics
-{
-    private static readonly System.Diagnostics.Metrics.Meter Meter = new("Approvals.Durable");
-
-    public static readonly System.Diagnostics.Metrics.Counter<long> Writes = Meter.CreateCounter<long>("durable.batcher.writes", description: "Writes submitted to a PartitionBatcher");
-
-    public static readonly System.Diagnostics.Metrics.Counter<long> Transactions = Meter.CreateCounter<long>("durable.batcher.transactions", description: "Entity-group transactions a PartitionBatcher sent");
 }

@@ -111,6 +111,8 @@ internal static class EngineMetrics
     public static readonly System.Diagnostics.ActivitySource Tracing = new("Approvals.Durable");
     public static readonly Meter Meter = new("Approvals.Durable");
     public static readonly Counter<long> Episodes = Meter.CreateCounter<long>("durable.episodes", description: "Orchestration episodes committed");
+    public static readonly Counter<long> BatchedWrites = Meter.CreateCounter<long>("durable.batcher.writes", description: "Writes submitted to a PartitionBatcher, by table");
+    public static readonly Counter<long> BatchTransactions = Meter.CreateCounter<long>("durable.batcher.transactions", description: "Entity-group transactions a PartitionBatcher sent, by table");
     public static readonly Counter<long> EpisodesCoalesced = Meter.CreateCounter<long>("durable.episodes.coalesced", description: "Orchestration episodes held to be committed with the next one");
     public static readonly Counter<long> ActivitiesRun = Meter.CreateCounter<long>("durable.activities", description: "Activity executions");
     public static readonly Histogram<double> ActivityDuration = Meter.CreateHistogram<double>("durable.activity.duration", "ms", "Activity execution time");

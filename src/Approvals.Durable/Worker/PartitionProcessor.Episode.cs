@@ -186,14 +186,7 @@ internal sealed partial class PartitionProcessor
             }
 
             rt.HasPending = true;
-            RemoveLocal(rt, plan.ConsumedLocal);
-            rt.Inbox = rt.Inbox.Except(plan.ConsumedInbox).ToList();
-            rt.History.AddRange(episodeEvents);
-            foreach (var id in episodeEvents.Select(e => e.MessageId).OfType<string>())
-            {
-                rt.SeenMessageIds.Add(id);
-            }
-
+            Applied(rt, plan, episodeEvents);
             EngineMetrics.EpisodesCoalesced.Add(1);
             await AfterCommitAsync(rt, state, actions, null, ct);
             return plan.MoreInbox;
@@ -218,25 +211,33 @@ internal sealed partial class PartitionProcessor
         // Committed: our view now equals storage (the coalesced episodes went with this one).
         rt.ClearPending();
         rt.State = next;
-        RemoveLocal(rt, plan.ConsumedLocal);
-        rt.Inbox = rt.Inbox.Except(plan.ConsumedInbox).ToList();
         if (outcome?.Status == OrchestrationRuntimeStatus.ContinuedAsNew)
         {
+            RemoveLocal(rt, plan.ConsumedLocal);
+            rt.Inbox = rt.Inbox.Except(plan.ConsumedInbox).ToList();
             rt.History = [];
             rt.Executor = null;
             rt.SeenMessageIds.Clear();
         }
         else
         {
-            rt.History.AddRange(episodeEvents);
-            foreach (var id in episodeEvents.Select(e => e.MessageId).OfType<string>())
-            {
-                rt.SeenMessageIds.Add(id);
-            }
+            Applied(rt, plan, episodeEvents);
         }
 
         await AfterCommitAsync(rt, next, actions, toParent, ct);
         return outcome?.Status == OrchestrationRuntimeStatus.ContinuedAsNew || plan.MoreInbox;
+    }
+
+    /// <summary>The in-memory view after an episode (committed or held): its messages consumed, its events in history.</summary>
+    private static void Applied(InstanceRuntime rt, EpisodePlan plan, List<HistoryRecord> episodeEvents)
+    {
+        RemoveLocal(rt, plan.ConsumedLocal);
+        rt.Inbox = rt.Inbox.Except(plan.ConsumedInbox).ToList();
+        rt.History.AddRange(episodeEvents);
+        foreach (var id in episodeEvents.Select(e => e.MessageId).OfType<string>())
+        {
+            rt.SeenMessageIds.Add(id);
+        }
     }
 
     /// <summary>
