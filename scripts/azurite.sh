@@ -4,17 +4,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+. scripts/azurite-common.sh
 
 if listening 10000 && listening 10001 && listening 10002; then
   echo "azurite: already listening on 10000-10002"
   exit 0
 fi
 
-if [ ! -x node_modules/.bin/azurite ]; then
-  echo "azurite: installing the pinned version (npm ci)"
-  npm ci --no-audit --no-fund --loglevel=error
-fi
+install_azurite azurite
 
 mkdir -p .azurite
 # --skipApiVersionCheck: the Azure SDKs run ahead of Azurite's API version.

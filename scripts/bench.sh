@@ -5,14 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+. scripts/azurite-common.sh
 
 args=("$@")
 if [[ " $* " != *" --storage "* ]]; then
-  if [ ! -x node_modules/.bin/azurite ]; then
-    echo "bench: installing the pinned Azurite (npm ci)"
-    npm ci --no-audit --no-fund --loglevel=error
-  fi
+  install_azurite bench
   for port in 20000 20001 20002; do
     if listening "$port"; then
       echo "bench: port $port is taken; stop what listens there or pass --storage \"<connection string>\"" >&2

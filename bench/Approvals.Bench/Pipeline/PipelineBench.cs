@@ -134,7 +134,7 @@ internal static class PipelineBench
         };
         Console.WriteLine();
         Console.WriteLine(BenchReport.Table(rows));
-        var notes = new[] { capacity.Describe(), latency.Describe() };
+        var notes = new[] { capacity.Breakdown, latency.Breakdown };
         foreach (var note in notes)
         {
             Console.WriteLine(note);
@@ -224,13 +224,10 @@ internal static class PipelineBench
             [.. run.VisibleMs.Order()], [.. run.CallbackMs.Order()], [.. run.IssuedLatency.Select(t => t.TotalMilliseconds).Order()], sb.ToString().TrimEnd());
     }
 
-    /// <summary>One measured round's figures; <see cref="Describe"/> is its printed breakdown.</summary>
+    /// <summary>One measured round's figures; <c>Breakdown</c> is its printed report.</summary>
     private sealed record RoundResult(
         double CasesPerSecond, TimeSpan Elapsed, TimeSpan LastIssuedAfterLastSubmit, double PipelinePerCase,
-        List<double> Visible, List<double> Callbacks, List<double> Issued, string Breakdown)
-    {
-        public string Describe() => Breakdown;
-    }
+        List<double> Visible, List<double> Callbacks, List<double> Issued, string Breakdown);
 
     private static async Task<string[]> PrepareAllAsync(HttpClient http, int cases, CancellationToken ct)
     {

@@ -88,8 +88,9 @@ internal static class ApplicationsApi
 
     public static async Task<Results<Ok<CaseView>, ProblemHttpResult>> GetCase(string id, ClaimsPrincipal user, CaseStore store, CaseClocks clocks, TimeProvider time, CancellationToken cancellationToken)
     {
-        var snapshot = await store.LoadViewAsync(id, cancellationToken);
-        return snapshot is null || !string.Equals(snapshot.Case.ApplicantSubject, user.Subject(), StringComparison.Ordinal)
+        // The view row: one point read (writers use LoadOwnAsync, which reads the rows themselves).
+        var snapshot = Own(await store.LoadViewAsync(id, cancellationToken), user);
+        return snapshot is null
             ? Problems.NotFound("Application")
             : TypedResults.Ok(CaseViews.Build(snapshot, clocks, time.GetUtcNow()));
     }
@@ -232,9 +233,9 @@ internal static class ApplicationsApi
     }
 
     /// <summary>The case when it belongs to the caller; otherwise null, answered as 404 so ids cannot be probed.</summary>
-    internal static async Task<CaseSnapshot?> LoadOwnAsync(CaseStore store, string id, ClaimsPrincipal user, CancellationToken cancellationToken)
-    {
-        var snapshot = await store.LoadAsync(id, cancellationToken);
-        return snapshot is not null && string.Equals(snapshot.Case.ApplicantSubject, user.Subject(), StringComparison.Ordinal) ? snapshot : null;
-    }
+    internal static async Task<CaseSnapshot?> LoadOwnAsync(CaseStore store, string id, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        Own(await store.LoadAsync(id, cancellationToken), user);
+
+    private static CaseSnapshot? Own(CaseSnapshot? snapshot, ClaimsPrincipal user) =>
+        snapshot is not null && string.Equals(snapshot.Case.ApplicantSubject, user.Subject(), StringComparison.Ordinal) ? snapshot : null;
 }
