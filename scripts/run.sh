@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/azurite.sh
+# The e-licence PDF needs a CJK font (the README walkthrough downloads one).
+scripts/test-prereqs.sh --app
 if [ ! -f local.settings.json ]; then
   cp local.settings.sample.json local.settings.json
   echo "run: created local.settings.json from local.settings.sample.json"
