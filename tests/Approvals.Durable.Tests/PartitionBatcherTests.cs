@@ -129,4 +129,26 @@ public sealed class PartitionBatcherTests : IAsyncLifetime
 
         stored.Should().Be(5);
     }
+
+    [Fact]
+    public async Task SubmitAsync_UrgentWriteDuringALinger_EndsItAndTakesTheLingeringWritesAlong()
+    {
+        // A linger far longer than the test: only the urgent write can have ended it.
+        var batcher = new PartitionBatcher(_table, TimeSpan.FromSeconds(30));
+        var before = Storage.RequestCounter.Tables;
+        var lingering = Enumerable.Range(0, 3)
+            .Select(i => batcher.SubmitAsync([new TableTransactionAction(TableTransactionActionType.Add, new TableEntity("urgent", $"r{i}"))], CancellationToken.None))
+            .ToList();
+        await Task.Delay(50);
+        lingering.Should().OnlyContain(w => !w.IsCompleted, "they wait for others to join");
+
+        var urgent = batcher.SubmitAsync([new TableTransactionAction(TableTransactionActionType.Add, new TableEntity("urgent", "now"))], CancellationToken.None, urgent: true);
+        var all = Task.WhenAll(lingering.Append(urgent));
+        (await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(10)))).Should().BeSameAs(all, "the urgent write ended the linger");
+        (Storage.RequestCounter.Tables - before).Should().Be(1, "the lingering writes went in the urgent one's transaction");
+
+        // An urgent write at an idle partition does not linger at all.
+        var alone = batcher.SubmitAsync([new TableTransactionAction(TableTransactionActionType.Add, new TableEntity("urgent", "alone"))], CancellationToken.None, urgent: true);
+        (await Task.WhenAny(alone, Task.Delay(TimeSpan.FromSeconds(10)))).Should().BeSameAs(alone);
+    }
 }

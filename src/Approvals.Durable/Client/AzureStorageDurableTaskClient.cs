@@ -33,10 +33,10 @@ internal sealed partial class AzureStorageDurableTaskClient(EngineContext engine
             StartAt = options?.StartAt,
         };
         var start = new WorkMessage { Kind = MessageKind.Start, MessageId = MessageIds.New(now), Name = orchestratorName, Data = state.Input };
-        if (!await Store.TryCreateAsync(state, start, null, cancellationToken))
+        if (!await Store.TryCreateAsync(state, start, null, cancellationToken, urgent: true))
         {
             var existing = await Store.GetStatusAsync(id, false, cancellationToken);
-            if (existing is { IsTerminal: false } || !await Store.TryCreateAsync(state, start, existing, cancellationToken))
+            if (existing is { IsTerminal: false } || !await Store.TryCreateAsync(state, start, existing, cancellationToken, urgent: true))
             {
                 throw new InvalidOperationException($"An orchestration instance with id '{id}' already exists and is {existing?.Status.ToString() ?? "being created"}.");
             }
@@ -145,7 +145,7 @@ internal sealed partial class AzureStorageDurableTaskClient(EngineContext engine
             MessageId = MessageIds.New(now),
             TaskId = found.TaskId,
             ExecutionId = string.IsNullOrEmpty(found.ExecutionId) ? null : found.ExecutionId,
-        }, cancellationToken);
+        }, cancellationToken, urgent: true);
         await engine.DeadLetters.DeleteAsync(deadLetterId, cancellationToken);
         await engine.SignalAsync(found.Letter.InstanceId, cancellationToken);
     }
@@ -155,7 +155,7 @@ internal sealed partial class AzureStorageDurableTaskClient(EngineContext engine
         ValidateInstanceId(instanceId);
         await engine.Hub.EnsureCreatedAsync(ct);
         var message = new WorkMessage { Kind = kind, MessageId = MessageIds.New(engine.Time.GetUtcNow()), Name = name, Data = data };
-        await Store.SendAsync(instanceId, message, ct);
+        await Store.SendAsync(instanceId, message, ct, urgent: true);
         await engine.SignalAsync(instanceId, ct, message);
     }
 

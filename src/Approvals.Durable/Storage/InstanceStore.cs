@@ -26,7 +26,8 @@ internal sealed class InstanceStore(TaskHub hub)
     public const int MaxBatchOperations = 99;
 
     // Episode commits, creations, inbox inserts and outbox clears of one partition's instances share transactions.
-    private readonly PartitionBatcher _writes = new(hub.Instances);
+    // The engine's own writes may linger (DurableTaskOptions.CommitLinger) for others to join; a client's are urgent.
+    private readonly PartitionBatcher _writes = new(hub.Instances, hub.Options.CommitLinger);
 
     private TableClient Table => hub.Instances;
 
@@ -121,7 +122,8 @@ internal sealed class InstanceStore(TaskHub hub)
     /// False when a non-terminal instance with that id exists. On success <paramref name="state"/>'s ETag is the
     /// status row's new one, so <paramref name="state"/> equals what is stored and can be handed to the owner as is.
     /// </returns>
-    public async Task<bool> TryCreateAsync(InstanceState state, WorkMessage start, InstanceState? existing, CancellationToken ct)
+    /// <remarks><paramref name="urgent"/>: a client is waiting, so the write never lingers (see <see cref="PartitionBatcher.SubmitAsync"/>).</remarks>
+    public async Task<bool> TryCreateAsync(InstanceState state, WorkMessage start, InstanceState? existing, CancellationToken ct, bool urgent = false)
     {
         var pk = Keys.PartitionKey(hub.PartitionOf(state.InstanceId));
         var status = await state.ToEntityAsync(pk, hub.Payloads, ct);
@@ -135,7 +137,7 @@ internal sealed class InstanceStore(TaskHub hub)
         };
         try
         {
-            var response = await _writes.SubmitAsync(actions, ct);
+            var response = await _writes.SubmitAsync(actions, ct, urgent);
             state.ETag = response[0].Headers.ETag ?? default;
             return true;
         }
@@ -146,13 +148,14 @@ internal sealed class InstanceStore(TaskHub hub)
     }
 
     /// <summary>Puts a message in an instance's inbox. Idempotent: a message id already there is not written twice.</summary>
-    public async Task SendAsync(string instanceId, WorkMessage message, CancellationToken ct)
+    /// <remarks><paramref name="urgent"/>: a client is waiting, so the write never lingers (see <see cref="PartitionBatcher.SubmitAsync"/>).</remarks>
+    public async Task SendAsync(string instanceId, WorkMessage message, CancellationToken ct, bool urgent = false)
     {
         var pk = Keys.PartitionKey(hub.PartitionOf(instanceId));
         var entity = await ToMessageEntityAsync(pk, instanceId, message, ct);
         try
         {
-            await _writes.SubmitAsync([new TableTransactionAction(TableTransactionActionType.Add, entity)], ct);
+            await _writes.SubmitAsync([new TableTransactionAction(TableTransactionActionType.Add, entity)], ct, urgent);
         }
         catch (RequestFailedException e) when (StorageErrors.IsAlreadyExists(e))
         {

@@ -17,8 +17,10 @@ namespace Approvals.Durable.Storage;
 /// <para>
 /// A write that finds its partition idle goes out at once, unless a <em>linger</em> is set: then it waits that long
 /// for others to join it (group commit with a bounded delay). Writes that arrive while a transaction is in flight
-/// never linger: they go in the next one as soon as it returns. Meant for projections whose readers can wait a few
-/// tens of milliseconds (inboxes, statistics, the timeline), where a lone write per transaction is the common case
+/// never linger: they go in the next one as soon as it returns. An <em>urgent</em> write (someone is waiting on it,
+/// e.g. a client raising an event) never lingers and ends a linger in progress, taking the writes gathered so far
+/// with it. Meant for writes whose effect can wait a few milliseconds — projections read by people (inboxes,
+/// statistics, the timeline), the engine's own checkpoints — where a lone write per transaction is the common case
 /// at moderate load.
 /// </para>
 /// </summary>
@@ -34,9 +36,10 @@ public sealed class PartitionBatcher(TableClient table, TimeSpan linger = defaul
     /// <summary>Submits one write (operations on one partition, at most 99), possibly in a transaction shared with others.</summary>
     /// <param name="actions">The write's operations; they commit together or not at all.</param>
     /// <param name="ct">Stops waiting (the write may still be committed).</param>
+    /// <param name="urgent">Never linger, and end a linger in progress: someone is waiting on this write.</param>
     /// <returns>The responses to this write's operations, in order.</returns>
     /// <exception cref="RequestFailedException">The write failed alone (e.g. 409, 412, 404), exactly as it would have unshared.</exception>
-    public Task<IReadOnlyList<Response>> SubmitAsync(IReadOnlyList<TableTransactionAction> actions, CancellationToken ct)
+    public Task<IReadOnlyList<Response>> SubmitAsync(IReadOnlyList<TableTransactionAction> actions, CancellationToken ct, bool urgent = false)
     {
         var write = new Write(actions);
         var queue = _queues.GetOrAdd(actions[0].Entity.PartitionKey, pk => new Queue(pk));
@@ -46,6 +49,11 @@ public sealed class PartitionBatcher(TableClient table, TimeSpan linger = defaul
             queue.Waiting.Add(write);
             drain = !queue.Draining;
             queue.Draining = true;
+            if (urgent)
+            {
+                queue.Urgent = true;
+                queue.LingerCut?.TrySetResult();
+            }
         }
 
         if (drain)
@@ -60,7 +68,21 @@ public sealed class PartitionBatcher(TableClient table, TimeSpan linger = defaul
     {
         if (linger > TimeSpan.Zero)
         {
-            await Task.Delay(linger);
+            Task cut;
+            lock (queue.Gate)
+            {
+                cut = queue.Urgent ? Task.CompletedTask : (queue.LingerCut = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+            }
+
+            if (!cut.IsCompleted)
+            {
+                await Task.WhenAny(cut, Task.Delay(linger));
+            }
+
+            lock (queue.Gate)
+            {
+                queue.LingerCut = null;
+            }
         }
 
         while (true)
@@ -100,6 +122,7 @@ public sealed class PartitionBatcher(TableClient table, TimeSpan linger = defaul
                 }
 
                 queue.Waiting.RemoveRange(0, batch.Count);
+                queue.Urgent = false; // the next drain starts from an idle partition again
                 if (batch.Count == 0)
                 {
                     // Idle queues are dropped, so one per case partition does not pile up. A writer that got this
@@ -215,6 +238,12 @@ public sealed class PartitionBatcher(TableClient table, TimeSpan linger = defaul
         public List<Write> Waiting { get; } = [];
 
         public bool Draining { get; set; }
+
+        /// <summary>An urgent write is waiting: the drain does not linger.</summary>
+        public bool Urgent { get; set; }
+
+        /// <summary>Set while the drain lingers; completing it ends the linger.</summary>
+        public TaskCompletionSource? LingerCut { get; set; }
     }
 
     private sealed class Write(IReadOnlyList<TableTransactionAction> actions)

@@ -1,5 +1,6 @@
 using Approvals.Functions.Tests.Pipeline;
 using FluentAssertions;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace Approvals.Functions.Tests.Hosting;
@@ -99,5 +100,30 @@ public sealed class StartupValidationTests
         app.Settings["Projections:LingerMilliseconds"] = value;
 
         StartFailure(app).ToString().Should().Contain("Projections__LingerMilliseconds must be between 0 and 1000");
+    }
+
+    [Fact]
+    public void An_engine_commit_linger_over_1_s_is_refused()
+    {
+        using var app = new PipelineApp();
+        app.Settings["DurableTask:CommitLinger"] = "00:00:05";
+
+        StartFailure(app).ToString().Should().Contain("DurableTask:CommitLinger 00:00:05 must be between 0 and 1 s");
+    }
+
+    [Theory]
+    [InlineData(null, 50)]
+    [InlineData("00:00:00", 0)]
+    public void Engine_commits_linger_50_ms_unless_configured(string? value, int expectedMs)
+    {
+        using var app = new PipelineApp();
+        if (value is not null)
+        {
+            app.Settings["DurableTask:CommitLinger"] = value;
+        }
+
+        var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Approvals.Durable.DurableTaskOptions>>().Value;
+
+        options.CommitLinger.Should().Be(TimeSpan.FromMilliseconds(expectedMs));
     }
 }
