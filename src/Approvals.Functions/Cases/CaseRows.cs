@@ -83,6 +83,9 @@ internal sealed class DepartmentRow : ITableEntity
     public DateTimeOffset? SupplementRequestedAt { get; set; }
     public string? WebhookFailure { get; set; }
     public DateTimeOffset? WebhookFailedAt { get; set; }
+
+    /// <summary>A shallow copy (every property is a string or a value).</summary>
+    public DepartmentRow Copy() => (DepartmentRow)MemberwiseClone();
 }
 
 /// <summary>One uploaded version of a material (partition = case id, row = <c>mat|{materialId}|{version:D4}</c>).</summary>

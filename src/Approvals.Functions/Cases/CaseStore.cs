@@ -97,8 +97,21 @@ internal sealed class CaseStore(PipelineStorage storage)
         storage.Cases.UpdateAsync<CaseRow>(caseId, CaseRow.Key, mutate, cancellationToken, CaseViewRow.Of);
 
     /// <summary>Read-modify-write of a department row under its ETag, with its copy in the view row.</summary>
-    public Task<DepartmentRow?> UpdateDepartmentAsync(string caseId, string departmentId, Func<DepartmentRow, bool> mutate, CancellationToken cancellationToken) =>
-        storage.Cases.UpdateAsync<DepartmentRow>(caseId, DepartmentRow.KeyFor(departmentId), mutate, cancellationToken, CaseViewRow.Of);
+    public async Task<DepartmentRow?> UpdateDepartmentAsync(string caseId, string departmentId, Func<DepartmentRow, bool> mutate, CancellationToken cancellationToken)
+    {
+        // Forgotten first: if the write fails half-known (timeout), no stale row is remembered.
+        OpenTasks.Forget(caseId, departmentId);
+        var row = await storage.Cases.UpdateAsync<DepartmentRow>(caseId, DepartmentRow.KeyFor(departmentId), mutate, cancellationToken, CaseViewRow.Of);
+        if (row is not null)
+        {
+            OpenTasks.Remember(row, row.ETag);
+        }
+
+        return row;
+    }
+
+    /// <summary>Open tasks' department rows as last written or read here: the callback's claim skips its read with them.</summary>
+    public OpenTaskRows OpenTasks { get; } = new();
 
     /// <summary>Case ids are 32 lowercase hex digits (GUID "N"); anything else cannot name a case.</summary>
     public static bool IsValidCaseId(string caseId) =>

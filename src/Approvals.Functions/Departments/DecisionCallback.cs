@@ -13,7 +13,9 @@ namespace Approvals.Functions.Departments;
 /// the task is claimed (department row updated with its ETag) in the same entity-group transaction that stores the
 /// answer under the <c>webhook-id</c>, so a rejected or duplicate call changes nothing, a repeated
 /// <c>webhook-id</c> finds its answer stored (the insert fails) and gets that first answer again, and two racing
-/// callbacks cannot both decide. Only then is the orchestration told.
+/// callbacks cannot both decide. Only then is the orchestration told. The task is read from storage, or taken as
+/// this process last stored it (<see cref="OpenTaskRows"/>): the claim's ETag then proves it unchanged, and a
+/// refusal is only ever answered after a read.
 /// </summary>
 internal static partial class DecisionCallback
 {
@@ -60,11 +62,14 @@ internal static partial class DecisionCallback
 
         await store.Storage.EnsureCreatedAsync(cancellationToken);
         var hookKey = WebhookAnswerRow.KeyFor(departmentId, webhookId);
+        var mayRemember = true;
         for (var attempt = 0; attempt < 20; attempt++)
         {
-            // One point read: the department's task. A stored answer for this webhook-id shows up as the insert of
-            // the answer failing (409), and is then read and replayed.
-            var step = await store.GetDepartmentAsync(id, departmentId, cancellationToken);
+            // The department's task: as this process last stored it when it remembers it (then the claim's ETag
+            // checks it is still so), else one point read. A stored answer for this webhook-id shows up as the
+            // insert of the answer failing (409), and is then read and replayed.
+            var remembered = mayRemember ? store.OpenTasks.Get(id, departmentId) : null;
+            var step = remembered ?? await store.GetDepartmentAsync(id, departmentId, cancellationToken);
             if (step is null)
             {
                 return await ReplayOrAsync(store, engine, id, hookKey, Answer.Problem(404, "not-found", "No task of this department exists for this application."), cancellationToken);
@@ -78,6 +83,13 @@ internal static partial class DecisionCallback
 
             var (answer, decision) = Evaluate(body, id, type.Value.Id, type.Value.Version, step, departmentId, clocks, now);
             var hook = new WebhookAnswerRow { PartitionKey = id, RowKey = hookKey, StatusCode = answer.Status, Body = answer.Body, ContentType = answer.ContentType, At = now };
+            if (decision is null && remembered is not null)
+            {
+                // Never refuse on a remembered row: the task may have moved on (a new task id after a supplement).
+                mayRemember = false;
+                continue;
+            }
+
             if (decision is null)
             {
                 // A refused decision is answered the same way when repeated; it changes nothing else.
@@ -100,12 +112,15 @@ internal static partial class DecisionCallback
                 // The same webhook-id was answered first: that answer again.
                 return await ReplayOrAsync(store, engine, id, hookKey, answer, cancellationToken);
             }
-            catch (TableTransactionFailedException e) when (e.Status == 412)
+            catch (TableTransactionFailedException e) when (e.Status is 412 or 404)
             {
-                // The task changed since it was read: evaluate again.
+                // The task changed (or went) since it was read or remembered: read it and evaluate again.
+                mayRemember = false;
+                store.OpenTasks.Forget(id, departmentId);
                 continue;
             }
 
+            store.OpenTasks.Forget(id, departmentId);
             await engine.RaiseEventAsync(step.InstanceId, EventNames.Decision, decision, cancellationToken);
             return answer.ToResult();
         }

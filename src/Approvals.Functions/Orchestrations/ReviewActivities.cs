@@ -133,8 +133,9 @@ internal static partial class ReviewActivities
             var move = new Azure.Data.Tables.TableEntity(fresh.PartitionKey, CaseRow.Key) { [nameof(CaseRow.Status)] = CaseStatus.InReview };
             try
             {
-                await batchers.For(s.Cases.Table).SubmitAsync(
+                var responses = await batchers.For(s.Cases.Table).SubmitAsync(
                     [new(Azure.Data.Tables.TableTransactionActionType.Add, fresh), new(Azure.Data.Tables.TableTransactionActionType.UpdateMerge, move, Azure.ETag.All), CaseViewRow.Of(fresh, CaseStatus.InReview)], ct);
+                s.Cases.OpenTasks.Remember(fresh, responses[0].Headers.ETag ?? default);
                 return true;
             }
             catch (Azure.RequestFailedException e) when (e.Status == 409)
@@ -153,7 +154,8 @@ internal static partial class ReviewActivities
         {
             try
             {
-                await batchers.For(s.Cases.Table).SubmitAsync([new(Azure.Data.Tables.TableTransactionActionType.Add, fresh), CaseViewRow.Of(fresh)], ct);
+                var responses = await batchers.For(s.Cases.Table).SubmitAsync([new(Azure.Data.Tables.TableTransactionActionType.Add, fresh), CaseViewRow.Of(fresh)], ct);
+                s.Cases.OpenTasks.Remember(fresh, responses[0].Headers.ETag ?? default);
                 return true;
             }
             catch (Azure.RequestFailedException e) when (e.Status == 409)

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Approvals.Functions.Tests.Pipeline;
 
@@ -98,6 +100,39 @@ public sealed class CallbackTests(PipelineApp app) : IClassFixture<PipelineApp>
         var health = Driver.Department(await driver.GetCaseAsync(id), "health");
         health["status"]!.GetValue<string>().Should().Be("Rejected");
         health["reasons"]!.AsArray().Select(r => r!.GetValue<string>()).Should().Equal("场地不符合要求");
+    }
+
+    [Fact]
+    public async Task Decide_TaskChangedByAnotherWriterSinceThisProcessOpenedIt_AnsweredFromTheRowAsStored()
+    {
+        // This process remembers the rows of the tasks it opened (the claim then skips its read). Another host
+        // changes both tasks behind its back: a new task id on one, another property on the other.
+        var driver = new Driver(app, "applicant-cb7");
+        var id = await driver.SubmitCompleteCaseAsync();
+        var healthTask = await driver.WaitForTaskAsync(id, "health");
+        var fireTask = await driver.WaitForTaskAsync(id, "fire-rescue");
+        var store = app.Services.GetRequiredService<Functions.Cases.CaseStore>();
+        store.OpenTasks.Get(id, "health").Should().NotBeNull("the task this process opened is remembered");
+        var newTask = Guid.NewGuid().ToString("N");
+        var health = (await store.Table.GetEntityAsync<TableEntity>(id, "dept|health")).Value;
+        health["TaskId"] = newTask;
+        await store.Table.UpdateEntityAsync(health, health.ETag, TableUpdateMode.Merge);
+        var fire = (await store.Table.GetEntityAsync<TableEntity>(id, "dept|fire-rescue")).Value;
+        fire["Comment"] = "另一台主机写过";
+        await store.Table.UpdateEntityAsync(fire, fire.ETag, TableUpdateMode.Merge);
+
+        // The current task id is accepted although the remembered row still has the old one (never refused on
+        // memory); then the old one is refused, as decided.
+        (await driver.DecideAsync(id, "health", Driver.Approve(newTask))).StatusCode.Should().Be(HttpStatusCode.Accepted);
+        (await driver.DecideAsync(id, "health", Driver.Approve(healthTask))).StatusCode.Should().Be(HttpStatusCode.Conflict);
+        // The remembered ETag is stale: the claim fails, the row is read, and the decision is stored on the fresh row.
+        (await driver.DecideAsync(id, "fire-rescue", Driver.Approve(fireTask))).StatusCode.Should().Be(HttpStatusCode.Accepted);
+
+        var stored = (await store.Table.GetEntityAsync<TableEntity>(id, "dept|fire-rescue")).Value;
+        stored.GetString("Status").Should().Be("Approved");
+        stored.GetString("Comment").Should().Be("符合条件");
+        (await store.Table.GetEntityAsync<TableEntity>(id, "dept|health")).Value.GetString("Status").Should().Be("Approved");
+        store.OpenTasks.Get(id, "fire-rescue").Should().BeNull("a claimed task is forgotten");
     }
 
     [Fact]
