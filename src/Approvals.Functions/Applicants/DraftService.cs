@@ -45,7 +45,7 @@ internal sealed class DraftService(PipelineStorage storage, SequenceAllocator se
 
                 caseId = existing.GetString("CaseId");
                 replayed = true;
-                var found = await storage.Cases.GetEntityIfExistsAsync<CaseRow>(caseId, CaseRow.Key, cancellationToken: cancellationToken);
+                var found = await storage.Cases.GetEntityIfExistsAsync<CaseRow>(caseId, CaseRow.KeyOf(caseId), cancellationToken: cancellationToken);
                 if (found.HasValue && found.Value is not null)
                 {
                     return new DraftOutcome.Created(found.Value, true);
@@ -60,6 +60,7 @@ internal sealed class DraftService(PipelineStorage storage, SequenceAllocator se
         var row = new CaseRow
         {
             PartitionKey = caseId,
+            RowKey = CaseRow.KeyOf(caseId),
             Number = CaseNumber.Create(_region, date, type.Code, sequence).ToString(),
             ApplicantSubject = subject,
             ApplicantJson = StoredJson.Write(applicant),
@@ -73,7 +74,7 @@ internal sealed class DraftService(PipelineStorage storage, SequenceAllocator se
         if (!await storage.Cases.TryAddAsync(row, cancellationToken, CaseViewRow.Of(row)))
         {
             // A concurrent retry with the same key won the race: answer with its case.
-            row = (await storage.Cases.GetEntityAsync<CaseRow>(caseId, CaseRow.Key, cancellationToken: cancellationToken)).Value;
+            row = (await storage.Cases.GetEntityAsync<CaseRow>(caseId, CaseRow.KeyOf(caseId), cancellationToken: cancellationToken)).Value;
             replayed = true;
         }
 

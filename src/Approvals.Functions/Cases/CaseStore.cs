@@ -29,23 +29,24 @@ internal sealed class CaseStore(PipelineStorage storage)
         }
 
         await storage.EnsureCreatedAsync(cancellationToken);
-        // The case, department and material rows only: webhook answers ("hook|…"), the licence row and the view row
+        // The case, department and material rows only: webhook answers ("…|hook|…"), the licence row and the view row
         // (a copy of these rows) sort outside these two ranges.
-        var filter = $"PartitionKey eq {TableKeys.Literal(caseId)} and (RowKey lt 'hook|' or (RowKey ge 'mat|' and RowKey lt 'mat}}'))";
+        var filter = $"PartitionKey eq {TableKeys.Literal(caseId)} and (RowKey lt '{caseId}|hook|' or (RowKey ge '{caseId}|mat|' and RowKey lt '{caseId}|mat}}'))";
         CaseRow? row = null;
         var departments = new List<DepartmentRow>();
         var materials = new List<MaterialRow>();
         await foreach (var e in storage.Cases.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
-            if (e.RowKey == CaseRow.Key)
+            var kind = CaseKeys.Kind(e.RowKey);
+            if (kind == CaseRow.Kind)
             {
                 row = EntityMapper.To<CaseRow>(e);
             }
-            else if (e.RowKey.StartsWith("dept|", StringComparison.Ordinal))
+            else if (kind.StartsWith(DepartmentRow.KindPrefix, StringComparison.Ordinal))
             {
                 departments.Add(EntityMapper.To<DepartmentRow>(e));
             }
-            else if (e.RowKey.StartsWith(MaterialRow.Prefix, StringComparison.Ordinal))
+            else if (kind.StartsWith(MaterialRow.KindPrefix, StringComparison.Ordinal))
             {
                 materials.Add(EntityMapper.To<MaterialRow>(e));
             }
@@ -62,14 +63,14 @@ internal sealed class CaseStore(PipelineStorage storage)
         }
 
         await storage.EnsureCreatedAsync(cancellationToken);
-        var found = await storage.Cases.GetEntityIfExistsAsync<CaseRow>(caseId, CaseRow.Key, cancellationToken: cancellationToken);
+        var found = await storage.Cases.GetEntityIfExistsAsync<CaseRow>(caseId, CaseRow.KeyOf(caseId), cancellationToken: cancellationToken);
         return found.HasValue ? found.Value : null;
     }
 
     public async Task<DepartmentRow?> GetDepartmentAsync(string caseId, string departmentId, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync(cancellationToken);
-        var found = await storage.Cases.GetEntityIfExistsAsync<DepartmentRow>(caseId, DepartmentRow.KeyFor(departmentId), cancellationToken: cancellationToken);
+        var found = await storage.Cases.GetEntityIfExistsAsync<DepartmentRow>(caseId, DepartmentRow.KeyFor(caseId, departmentId), cancellationToken: cancellationToken);
         return found.HasValue ? found.Value : null;
     }
 
@@ -86,7 +87,7 @@ internal sealed class CaseStore(PipelineStorage storage)
         }
 
         await storage.EnsureCreatedAsync(cancellationToken);
-        var view = await storage.Cases.GetEntityIfExistsAsync<TableEntity>(caseId, CaseViewRow.Key, cancellationToken: cancellationToken);
+        var view = await storage.Cases.GetEntityIfExistsAsync<TableEntity>(caseId, CaseViewRow.KeyOf(caseId), cancellationToken: cancellationToken);
         return view.HasValue && view.Value is not null && CaseViewRow.Read(view.Value) is { } snapshot
             ? snapshot
             : await LoadAsync(caseId, cancellationToken);
@@ -94,14 +95,14 @@ internal sealed class CaseStore(PipelineStorage storage)
 
     /// <summary>Read-modify-write of the case row under its ETag, with its copy in the view row.</summary>
     public Task<CaseRow?> UpdateCaseAsync(string caseId, Func<CaseRow, bool> mutate, CancellationToken cancellationToken) =>
-        storage.Cases.UpdateAsync<CaseRow>(caseId, CaseRow.Key, mutate, cancellationToken, CaseViewRow.Of);
+        storage.Cases.UpdateAsync<CaseRow>(caseId, CaseRow.KeyOf(caseId), mutate, cancellationToken, CaseViewRow.Of);
 
     /// <summary>Read-modify-write of a department row under its ETag, with its copy in the view row.</summary>
     public async Task<DepartmentRow?> UpdateDepartmentAsync(string caseId, string departmentId, Func<DepartmentRow, bool> mutate, CancellationToken cancellationToken)
     {
         // Forgotten first: if the write fails half-known (timeout), no stale row is remembered.
         OpenTasks.Forget(caseId, departmentId);
-        var row = await storage.Cases.UpdateAsync<DepartmentRow>(caseId, DepartmentRow.KeyFor(departmentId), mutate, cancellationToken, CaseViewRow.Of);
+        var row = await storage.Cases.UpdateAsync<DepartmentRow>(caseId, DepartmentRow.KeyFor(caseId, departmentId), mutate, cancellationToken, CaseViewRow.Of);
         if (row is not null)
         {
             OpenTasks.Remember(row, row.ETag);

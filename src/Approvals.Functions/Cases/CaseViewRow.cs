@@ -28,7 +28,7 @@ namespace Approvals.Functions.Cases;
 /// </summary>
 internal static class CaseViewRow
 {
-    public const string Key = "view";
+    public static string KeyOf(string caseId) => CaseKeys.Row(caseId, "view");
     private const string CaseProperty = "C";
     private const string StatusProperty = "C_Status";
     private const string DepartmentPrefix = "D_";
@@ -86,7 +86,7 @@ internal static class CaseViewRow
 
         var row = JsonSerializer.Deserialize<CaseRow>(caseJson, Json)!;
         row.PartitionKey = view.PartitionKey;
-        row.RowKey = CaseRow.Key;
+        row.RowKey = CaseRow.KeyOf(view.PartitionKey);
         row.Status = view.GetString(StatusProperty) ?? row.Status;
         var departments = new List<DepartmentRow>();
         var materials = new List<MaterialRow>();
@@ -100,13 +100,13 @@ internal static class CaseViewRow
             if (name.StartsWith(DepartmentPrefix, StringComparison.Ordinal))
             {
                 var d = JsonSerializer.Deserialize<DepartmentRow>(json, Json)!;
-                (d.PartitionKey, d.RowKey) = (view.PartitionKey, DepartmentRow.KeyFor(d.DepartmentId));
+                (d.PartitionKey, d.RowKey) = (view.PartitionKey, DepartmentRow.KeyFor(view.PartitionKey, d.DepartmentId));
                 departments.Add(d);
             }
             else if (name.StartsWith(MaterialPrefix, StringComparison.Ordinal))
             {
                 var m = JsonSerializer.Deserialize<MaterialRow>(json, Json)!;
-                (m.PartitionKey, m.RowKey) = (view.PartitionKey, MaterialRow.KeyFor(m.MaterialId, m.Version));
+                (m.PartitionKey, m.RowKey) = (view.PartitionKey, MaterialRow.KeyFor(view.PartitionKey, m.MaterialId, m.Version));
                 materials.Add(m);
             }
         }
@@ -144,7 +144,7 @@ internal static class CaseViewRow
 
     private static TableTransactionAction Merge(string caseId, Action<TableEntity> fill)
     {
-        var e = new TableEntity(caseId, Key);
+        var e = new TableEntity(caseId, KeyOf(caseId));
         fill(e);
         return new TableTransactionAction(TableTransactionActionType.UpsertMerge, e);
     }

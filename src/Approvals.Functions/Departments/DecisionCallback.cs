@@ -61,7 +61,7 @@ internal static partial class DecisionCallback
         }
 
         await store.Storage.EnsureCreatedAsync(cancellationToken);
-        var hookKey = WebhookAnswerRow.KeyFor(departmentId, webhookId);
+        var hookKey = WebhookAnswerRow.KeyFor(id, departmentId, webhookId);
         var mayRemember = true;
         for (var attempt = 0; attempt < 20; attempt++)
         {

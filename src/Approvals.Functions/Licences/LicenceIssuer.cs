@@ -25,12 +25,12 @@ internal sealed partial class LicenceIssuer(PipelineStorage storage, SequenceAll
     public async Task<LicenceRow> IssueAsync(CaseInput c, CaseRow caseRow, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync(cancellationToken);
-        var existing = caseRow.LicenceNumber is null ? null : await storage.Cases.GetEntityIfExistsAsync<LicenceRow>(c.CaseId, LicenceRow.CaseRowKey, cancellationToken: cancellationToken);
+        var existing = caseRow.LicenceNumber is null ? null : await storage.Cases.GetEntityIfExistsAsync<LicenceRow>(c.CaseId, LicenceRow.CaseRowKeyOf(c.CaseId), cancellationToken: cancellationToken);
         var licence = existing is { HasValue: true, Value: not null } ? existing.Value : await CreateAsync(c, caseRow, cancellationToken);
 
         // Both follow-up writes are idempotent, so a re-run after a crash completes them.
         var published = new LicenceRow();
-        CopyTo(licence, published, licence.LicenceNumber, "");
+        CopyTo(licence, published, licence.LicenceNumber, LicenceRow.PublishedKeyOf(licence.LicenceNumber));
         await storage.Licences.UpsertEntityAsync(published, TableUpdateMode.Replace, cancellationToken);
         caseRow.LicenceNumber = licence.LicenceNumber;
         caseRow.Status = CaseStatus.Issued;
@@ -44,7 +44,7 @@ internal sealed partial class LicenceIssuer(PipelineStorage storage, SequenceAll
             // Someone wrote the case row since: apply the change to the row as stored.
         }
 
-        await storage.Cases.UpdateAsync<CaseRow>(c.CaseId, CaseRow.Key, r =>
+        await storage.Cases.UpdateAsync<CaseRow>(c.CaseId, CaseRow.KeyOf(c.CaseId), r =>
         {
             if (r.LicenceNumber == licence.LicenceNumber && r.Status == CaseStatus.Issued)
             {
@@ -75,7 +75,7 @@ internal sealed partial class LicenceIssuer(PipelineStorage storage, SequenceAll
         var licence = new LicenceRow
         {
             PartitionKey = c.CaseId,
-            RowKey = LicenceRow.CaseRowKey,
+            RowKey = LicenceRow.CaseRowKeyOf(c.CaseId),
             LicenceNumber = number,
             CaseId = c.CaseId,
             CaseNumber = c.CaseNumber,
@@ -101,7 +101,7 @@ internal sealed partial class LicenceIssuer(PipelineStorage storage, SequenceAll
             await storage.LicenceFiles.DeleteBlobIfExistsAsync(pdfBlob, cancellationToken: cancellationToken);
         }
 
-        return (await storage.Cases.GetEntityAsync<LicenceRow>(c.CaseId, LicenceRow.CaseRowKey, cancellationToken: cancellationToken)).Value;
+        return (await storage.Cases.GetEntityAsync<LicenceRow>(c.CaseId, LicenceRow.CaseRowKeyOf(c.CaseId), cancellationToken: cancellationToken)).Value;
     }
 
     private async Task<string?> StorePdfAsync(LicenceDocument doc, string number, CancellationToken cancellationToken)

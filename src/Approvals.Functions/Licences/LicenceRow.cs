@@ -4,13 +4,19 @@ using Azure.Data.Tables;
 namespace Approvals.Functions.Licences;
 
 /// <summary>
-/// An issued e-licence. Stored twice with the same content: in the case partition (row <c>licence</c>, the
+/// An issued e-licence. Stored twice with the same content: in the case partition (row <c>{caseId}|licence</c>, the
 /// idempotency anchor of issuance: one licence per case, whoever runs the activity) and in the licence table
-/// (partition = licence number) for public verification.
+/// (partition and row = licence number) for public verification.
 /// </summary>
 internal sealed class LicenceRow : ITableEntity
 {
-    public const string CaseRowKey = "licence";
+    public static string CaseRowKeyOf(string caseId) => Cases.CaseKeys.Row(caseId, "licence");
+
+    /// <summary>
+    /// The row key in the licence table: the licence number again, not a constant shared by every licence (the
+    /// emulator scans all rows sharing a row key; see <see cref="Cases.CaseKeys"/>).
+    /// </summary>
+    public static string PublishedKeyOf(string licenceNumber) => licenceNumber;
 
     public string PartitionKey { get; set; } = "";
     public string RowKey { get; set; } = "";

@@ -74,7 +74,7 @@ internal static class LicencesApi
         }
 
         await storage.EnsureCreatedAsync(cancellationToken);
-        var found = await storage.Licences.GetEntityIfExistsAsync<LicenceRow>(licenceNumber, "", cancellationToken: cancellationToken);
+        var found = await storage.Licences.GetEntityIfExistsAsync<LicenceRow>(licenceNumber, LicenceRow.PublishedKeyOf(licenceNumber), cancellationToken: cancellationToken);
         if (!found.HasValue || found.Value is null)
         {
             return Problems.Create(StatusCodes.Status404NotFound, "licence-unknown", "No licence with this number was issued.");
@@ -113,7 +113,7 @@ internal static class LicencesApi
             return null;
         }
 
-        var found = await store.Table.GetEntityIfExistsAsync<LicenceRow>(id, LicenceRow.CaseRowKey, cancellationToken: cancellationToken);
+        var found = await store.Table.GetEntityIfExistsAsync<LicenceRow>(id, LicenceRow.CaseRowKeyOf(id), cancellationToken: cancellationToken);
         return found.HasValue ? found.Value : null;
     }
 }

@@ -115,7 +115,7 @@ internal sealed partial class MaterialUploader(PipelineStorage storage, TimeProv
             for (var version = firstVersion; ; version++)
             {
                 row.Version = version;
-                row.RowKey = MaterialRow.KeyFor(requirement.Id, version);
+                row.RowKey = MaterialRow.KeyFor(caseId, requirement.Id, version);
                 if (await storage.Cases.TryAddAsync(row, cancellationToken, CaseViewRow.Of(row)))
                 {
                     recorded = true;

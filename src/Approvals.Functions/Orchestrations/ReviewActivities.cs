@@ -19,7 +19,7 @@ internal static partial class ReviewActivities
             var fresh = new DepartmentRow
             {
                 PartitionKey = input.Case.CaseId,
-                RowKey = DepartmentRow.KeyFor(input.DepartmentId),
+                RowKey = DepartmentRow.KeyFor(input.Case.CaseId, input.DepartmentId),
                 DepartmentId = input.DepartmentId,
                 Name = name,
                 Role = role,
@@ -130,7 +130,7 @@ internal static partial class ReviewActivities
         /// </summary>
         private async Task<bool?> AddLeadStepAsync(DepartmentRow fresh, CancellationToken ct)
         {
-            var move = new Azure.Data.Tables.TableEntity(fresh.PartitionKey, CaseRow.Key) { [nameof(CaseRow.Status)] = CaseStatus.InReview };
+            var move = new Azure.Data.Tables.TableEntity(fresh.PartitionKey, CaseRow.KeyOf(fresh.PartitionKey)) { [nameof(CaseRow.Status)] = CaseStatus.InReview };
             try
             {
                 var responses = await batchers.For(s.Cases.Table).SubmitAsync(

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Approvals.Functions.Tests.Pipeline;
 
@@ -106,5 +107,34 @@ public sealed class CaseFlowTests(PipelineApp app) : IClassFixture<PipelineApp>
         var late = await driver.DecideAsync(id, "health", Driver.Approve(tasks["health"]));
         late.StatusCode.Should().Be(HttpStatusCode.Conflict);
         (await driver.Http.PostAsync($"/api/applications/{id}/withdraw", null)).StatusCode.Should().Be(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task TwoCases_RowsOfTheirPartitions_ShareNoRowKey()
+    {
+        // The emulator scans every row sharing a row key on each lookup: a key common to all cases would make every
+        // case-row operation cost in proportion to the cases stored (see CaseKeys).
+        var driver = new Driver(app, "applicant-keys");
+        var first = await driver.SubmitCompleteCaseAsync();
+        var second = await driver.SubmitCompleteCaseAsync();
+        await driver.WaitForStatusAsync(first, "InReview");
+        await driver.WaitForStatusAsync(second, "InReview");
+        var table = app.Services.GetRequiredService<Functions.Cases.CaseStore>().Table;
+
+        async Task<List<string>> RowKeysAsync(string caseId)
+        {
+            var keys = new List<string>();
+            await foreach (var e in table.QueryAsync<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == caseId, select: ["RowKey"]))
+            {
+                keys.Add(e.RowKey);
+            }
+
+            return keys;
+        }
+
+        var firstKeys = await RowKeysAsync(first);
+        var secondKeys = await RowKeysAsync(second);
+        firstKeys.Should().HaveCountGreaterThan(5, "case, view, the steps and the materials");
+        firstKeys.Should().NotIntersectWith(secondKeys);
     }
 }
