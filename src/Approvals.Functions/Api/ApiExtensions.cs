@@ -48,9 +48,9 @@ internal static class ApiExtensions
         services.AddApprovalsIdentity();
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
-        // A case's steps are human-paced: its engine commits may wait 50 ms for others to share a transaction (fewer
+        // A case's steps are human-paced: its engine commits may wait 100 ms for others to share a transaction (fewer
         // storage round-trips at moderate load); DurableTask__CommitLinger overrides it.
-        services.AddOptions<DurableTaskOptions>().Configure(o => o.CommitLinger = TimeSpan.FromMilliseconds(50)).BindConfiguration("DurableTask");
+        services.AddOptions<DurableTaskOptions>().Configure(o => o.CommitLinger = TimeSpan.FromMilliseconds(100)).BindConfiguration("DurableTask");
         services.AddDurableTask(r => r
             .AddOrchestrator<LicenceApproval>()
             .AddOrchestrator<DepartmentReview>()

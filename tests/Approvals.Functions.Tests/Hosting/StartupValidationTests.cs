@@ -112,9 +112,9 @@ public sealed class StartupValidationTests
     }
 
     [Theory]
-    [InlineData(null, 50)]
+    [InlineData(null, 100)]
     [InlineData("00:00:00", 0)]
-    public void Engine_commits_linger_50_ms_unless_configured(string? value, int expectedMs)
+    public void Engine_commits_linger_100_ms_unless_configured(string? value, int expectedMs)
     {
         using var app = new PipelineApp();
         if (value is not null)
