@@ -151,4 +151,26 @@ public sealed class PartitionBatcherTests : IAsyncLifetime
         var alone = batcher.SubmitAsync([new TableTransactionAction(TableTransactionActionType.Add, new TableEntity("urgent", "alone"))], CancellationToken.None, urgent: true);
         (await Task.WhenAny(alone, Task.Delay(TimeSpan.FromSeconds(10)))).Should().BeSameAs(alone);
     }
+
+    [Fact]
+    public async Task SubmitAsync_ServiceUnreachableForASharedTransaction_EveryWriteFailsAndThePartitionKeepsWorking()
+    {
+        // Nothing listens on port 1: after its retries the SDK throws an AggregateException, not a RequestFailedException.
+        var options = new TableClientOptions();
+        (options.Retry.MaxRetries, options.Retry.Delay) = (2, TimeSpan.FromMilliseconds(1));
+        var unreachable = new TableClient(new Uri("http://127.0.0.1:1/devstoreaccount1"), "nowhere", new TableSharedKeyCredential("devstoreaccount1", Convert.ToBase64String(new byte[64])), options);
+        var batcher = new PartitionBatcher(unreachable, TimeSpan.FromMilliseconds(50));
+
+        var writes = Enumerable.Range(0, 3)
+            .Select(i => batcher.SubmitAsync([new TableTransactionAction(TableTransactionActionType.Add, new TableEntity("down", $"r{i}"))], CancellationToken.None))
+            .ToList();
+        var all = Task.WhenAll(writes);
+        (await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(20)))).Should().BeSameAs(all, "every write gets an outcome");
+        writes.Should().OnlyContain(w => w.IsFaulted);
+
+        // The partition's queue did not stop: a later write is attempted and fails too, rather than waiting forever.
+        var later = batcher.SubmitAsync([new TableTransactionAction(TableTransactionActionType.Add, new TableEntity("down", "later"))], CancellationToken.None);
+        (await Task.WhenAny(later, Task.Delay(TimeSpan.FromSeconds(20)))).Should().BeSameAs(later);
+        later.IsFaulted.Should().BeTrue();
+    }
 }

@@ -76,7 +76,9 @@ public sealed class PartitionBatcher(TableClient table, TimeSpan linger = defaul
 
             if (!cut.IsCompleted)
             {
-                await Task.WhenAny(cut, Task.Delay(linger));
+                using var stop = new CancellationTokenSource();
+                await Task.WhenAny(cut, Task.Delay(linger, stop.Token));
+                await stop.CancelAsync(); // a linger ended early leaves no timer behind
             }
 
             lock (queue.Gate)
@@ -133,7 +135,19 @@ public sealed class PartitionBatcher(TableClient table, TimeSpan linger = defaul
                 }
             }
 
-            await CommitAsync(batch);
+            try
+            {
+                await CommitAsync(batch);
+            }
+            catch (Exception e)
+            {
+                // CommitAsync gives every write its outcome; should anything escape it, the writes taken still get one
+                // and the drain goes on, so a partition's queue can never stop.
+                foreach (var w in batch)
+                {
+                    w.Done.TrySetException(e);
+                }
+            }
         }
     }
 
@@ -155,9 +169,10 @@ public sealed class PartitionBatcher(TableClient table, TimeSpan linger = defaul
 
                 return;
             }
-            catch (RequestFailedException)
+            catch (Exception)
             {
-                // One write's failure failed them all: each on its own below, so each gets its own outcome.
+                // One write's failure failed them all (a conflict, or the service unreachable after the SDK's retries:
+                // an AggregateException, a timeout): each on its own below, so each gets its own outcome.
                 Worker.EngineMetrics.BatchTransactions.Add(batch.Count, byTable);
             }
         }

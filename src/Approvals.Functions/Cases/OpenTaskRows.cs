@@ -15,11 +15,12 @@ namespace Approvals.Functions.Cases;
 /// <item>every write of a department row through <see cref="CaseStore"/> replaces or forgets its entry, and a
 /// claimed task is forgotten.</item>
 /// </list>
-/// At most <see cref="Capacity"/> rows are kept; beyond that new ones are not remembered (their callbacks read).
+/// Tasks decided elsewhere (another host's callback) leave entries behind, so the memory is bounded: at
+/// <see cref="Capacity"/> rows it starts over (forgetting costs the callbacks of those tasks one read each).
 /// </summary>
 internal sealed class OpenTaskRows
 {
-    /// <summary>Rows kept at most (a few hundred bytes each).</summary>
+    /// <summary>Rows kept at most (typically 1–2 KB each).</summary>
     public const int Capacity = 20_000;
 
     private readonly ConcurrentDictionary<(string CaseId, string DepartmentId), DepartmentRow> _rows = new();
@@ -34,12 +35,14 @@ internal sealed class OpenTaskRows
             return;
         }
 
-        if (_rows.Count < Capacity || _rows.ContainsKey(key))
+        if (_rows.Count >= Capacity && !_rows.ContainsKey(key))
         {
-            var copy = row.Copy();
-            copy.ETag = etag;
-            _rows[key] = copy;
+            _rows.Clear();
         }
+
+        var copy = row.Copy();
+        copy.ETag = etag;
+        _rows[key] = copy;
     }
 
     /// <summary>A copy of the remembered row (the caller may change it), or null.</summary>

@@ -92,6 +92,8 @@ internal static partial class DecisionCallback
 
             if (decision is null)
             {
+                // The row as read is the truth: remembered while open, forgotten otherwise.
+                store.OpenTasks.Remember(step, step.ETag);
                 // A refused decision is answered the same way when repeated; it changes nothing else.
                 return await store.Table.TryAddAsync(hook, cancellationToken)
                     ? answer.ToResult()
@@ -109,7 +111,8 @@ internal static partial class DecisionCallback
             }
             catch (TableTransactionFailedException e) when (e.Status == 409 && e.FailedTransactionActionIndex is null or 0)
             {
-                // The same webhook-id was answered first: that answer again.
+                // The same webhook-id was answered first (perhaps by another host, deciding the task): that answer again.
+                store.OpenTasks.Forget(id, departmentId);
                 return await ReplayOrAsync(store, engine, id, hookKey, answer, cancellationToken);
             }
             catch (TableTransactionFailedException e) when (e.Status is 412 or 404)

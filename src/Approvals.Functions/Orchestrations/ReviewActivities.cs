@@ -185,6 +185,7 @@ internal static partial class ReviewActivities
             // transaction); a final decision ends the step, so the inbox row takes a plain merge (no later task exists).
             // Independent writes (inbox, timeline, statistics, alerts), made together.
             var (type, _) = s.Pinned(input.Case);
+            s.Cases.OpenTasks.Forget(input.Case.CaseId, input.DepartmentId); // decided, whichever host took the callback
             await Task.WhenAll(
                 s.Inbox.MergeStatusAsync(input.DepartmentId, input.Case.CaseId, status, ct),
                 s.Journal.AppendAsync(input.Case, context.IdempotencyKey, d.ReceivedAt, "DepartmentDecided", PipelineServices.Actor(d), input.DepartmentId,
