@@ -38,8 +38,8 @@ public sealed class DurableTaskOptions
     /// committed together with the instance's next episode (zero: every episode commits at once). Only an episode
     /// that changes no status, completes nothing, sends nothing and creates no instance is held; what it schedules
     /// (activities, timers) starts at once. A crash loses at most this window (plus <see cref="CommitLinger"/>, which
-    /// the commit that stores them may wait) of such episodes, and recovery
-    /// re-derives them by running the activities whose results they recorded again (activities are at least once).
+    /// the commit that stores them may wait) of such episodes, and recovery re-derives them by running the activities
+    /// whose results they recorded again (activities are at least once).
     /// </summary>
     public TimeSpan CheckpointCoalescing { get; set; } = TimeSpan.FromMilliseconds(100);
 
@@ -51,8 +51,7 @@ public sealed class DurableTaskOptions
     /// all-or-nothing and completes only when stored; only the round-trips are shared. Each commit on an
     /// orchestration's path may take this much longer (the work a held episode, <see cref="CheckpointCoalescing"/>,
     /// schedules is not delayed; the commit that later stores it may wait too), so the engine's default is zero: a
-    /// host whose orchestrations can spare tens of milliseconds
-    /// per step for fewer storage round-trips opts in.
+    /// host whose orchestrations can spare tens of milliseconds per step for fewer storage round-trips opts in.
     /// </summary>
     public TimeSpan CommitLinger { get; set; } = TimeSpan.Zero;
 

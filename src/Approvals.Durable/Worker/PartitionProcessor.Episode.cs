@@ -10,6 +10,9 @@ internal sealed partial class PartitionProcessor
 {
     private const int MaxInboxPerEpisode = 90;
 
+    // Inbox rows held episodes may leave for a later commit to delete: far under MaxInboxPerEpisode, so that commit fits.
+    private const int MaxHeldInbox = 16;
+
     /// <returns>True when more work is known to be waiting (another episode should follow).</returns>
     private async Task<bool> RunEpisodeAsync(InstanceRuntime rt, bool inboxChanged, CancellationToken ct)
     {
@@ -255,7 +258,7 @@ internal sealed partial class PartitionProcessor
         && outcome is null && toParent is null && newInbox.Count == 0 && deletedRows.Count == 0
         && next.Status == state.Status && string.Equals(next.CustomStatus, state.CustomStatus, StringComparison.Ordinal)
         && actions.All(a => a.Kind is EventKind.TaskScheduled or EventKind.TimerCreated)
-        && !plan.MoreInbox && rt.PendingInbox.Count + plan.ConsumedInbox.Count <= 16;
+        && !plan.MoreInbox && rt.PendingInbox.Count + plan.ConsumedInbox.Count <= MaxHeldInbox;
 
     /// <summary>
     /// Delivers a <see cref="MessageKind.Flush"/> when the window is over, on the wall clock: held episodes must reach

@@ -67,11 +67,22 @@ internal sealed class CaseStore(PipelineStorage storage)
         return found.HasValue ? found.Value : null;
     }
 
+    /// <summary>A department row as stored (one point read); remembered in <see cref="OpenTasks"/> while its task is open.</summary>
     public async Task<DepartmentRow?> GetDepartmentAsync(string caseId, string departmentId, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync(cancellationToken);
         var found = await storage.Cases.GetEntityIfExistsAsync<DepartmentRow>(caseId, DepartmentRow.KeyFor(caseId, departmentId), cancellationToken: cancellationToken);
-        return found.HasValue ? found.Value : null;
+        var row = found.HasValue ? found.Value : null;
+        if (row is null)
+        {
+            OpenTasks.Forget(caseId, departmentId);
+        }
+        else
+        {
+            OpenTasks.Remember(row, row.ETag);
+        }
+
+        return row;
     }
 
     /// <summary>
@@ -111,7 +122,7 @@ internal sealed class CaseStore(PipelineStorage storage)
         return row;
     }
 
-    /// <summary>Open tasks' department rows as last written or read here: the callback's claim skips its read with them.</summary>
+    /// <summary>Open tasks' department rows as last written or read through this store: the callback's claim skips its read with them.</summary>
     public OpenTaskRows OpenTasks { get; } = new();
 
     /// <summary>Case ids are 32 lowercase hex digits (GUID "N"); anything else cannot name a case.</summary>

@@ -35,7 +35,8 @@ internal sealed class OpenTaskRows
             return;
         }
 
-        if (_rows.Count >= Capacity && !_rows.ContainsKey(key))
+        // Count takes every lock of the dictionary: asked only when a new task is added, not on every renewal.
+        if (!_rows.ContainsKey(key) && _rows.Count >= Capacity)
         {
             _rows.Clear();
         }

@@ -92,8 +92,6 @@ internal static partial class DecisionCallback
 
             if (decision is null)
             {
-                // The row as read is the truth: remembered while open, forgotten otherwise.
-                store.OpenTasks.Remember(step, step.ETag);
                 // A refused decision is answered the same way when repeated; it changes nothing else.
                 return await store.Table.TryAddAsync(hook, cancellationToken)
                     ? answer.ToResult()
@@ -117,9 +115,8 @@ internal static partial class DecisionCallback
             }
             catch (TableTransactionFailedException e) when (e.Status is 412 or 404)
             {
-                // The task changed (or went) since it was read or remembered: read it and evaluate again.
+                // The task changed (or went) since it was read or remembered: read it (which renews the memory) and evaluate again.
                 mayRemember = false;
-                store.OpenTasks.Forget(id, departmentId);
                 continue;
             }
 

@@ -14,6 +14,14 @@ public sealed class StartupValidationTests
         return start.Should().Throw<Exception>().Which;
     }
 
+    /// <summary>What the host says when it refuses to start with this one setting.</summary>
+    private static string StartFailureWith(string setting, string value)
+    {
+        using var app = new PipelineApp();
+        app.Settings[setting] = value;
+        return StartFailure(app).ToString();
+    }
+
     [Fact]
     public void A_missing_department_secret_names_the_department()
     {
@@ -72,10 +80,7 @@ public sealed class StartupValidationTests
     [Fact]
     public void Storage_must_be_a_connection_string_or_an_account_uri()
     {
-        using var app = new PipelineApp();
-        app.Settings["AzureWebJobsStorage"] = "not a storage account!";
-
-        StartFailure(app).ToString().Should().Contain("AzureWebJobsStorage is neither a valid storage connection string nor a storage account URI");
+        StartFailureWith("AzureWebJobsStorage", "not a storage account!").Should().Contain("AzureWebJobsStorage is neither a valid storage connection string nor a storage account URI");
     }
 
     [Fact]
@@ -96,19 +101,13 @@ public sealed class StartupValidationTests
     [InlineData("5000")]
     public void Projection_linger_outside_0_to_1000_ms_is_refused(string value)
     {
-        using var app = new PipelineApp();
-        app.Settings["Projections:LingerMilliseconds"] = value;
-
-        StartFailure(app).ToString().Should().Contain("Projections__LingerMilliseconds must be between 0 and 1000");
+        StartFailureWith("Projections:LingerMilliseconds", value).Should().Contain("Projections__LingerMilliseconds must be between 0 and 1000");
     }
 
     [Fact]
     public void An_engine_commit_linger_over_1_s_is_refused()
     {
-        using var app = new PipelineApp();
-        app.Settings["DurableTask:CommitLinger"] = "00:00:05";
-
-        StartFailure(app).ToString().Should().Contain("DurableTask:CommitLinger 00:00:05 must be between 0 and 1 s");
+        StartFailureWith("DurableTask:CommitLinger", "00:00:05").Should().Contain("DurableTask:CommitLinger 00:00:05 must be between 0 and 1 s");
     }
 
     [Theory]
