@@ -41,7 +41,7 @@ internal sealed class BenchApp(string hookBaseUrl, string storage) : WebApplicat
 
     /// <summary>The factory finds the app's content root from this variable (there is no test-project mapping here).</summary>
     public static void SetContentRoot() =>
-        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_APPROVALS_FUNCTIONS", Path.Combine(Shared.Machine.RepositoryRoot(), "src", "Approvals.Functions"));
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_APPROVALS_FUNCTIONS", Path.Combine(Shared.Machine.RepositoryRoot(), "src", "Approvals.Pipeline"));
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

@@ -7,7 +7,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Approvals.Bench.Shared;
 using Approvals.Durable.Storage;
-using Approvals.Functions.Departments;
+using Approvals.Pipeline.Departments;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Approvals.Bench.Pipeline;

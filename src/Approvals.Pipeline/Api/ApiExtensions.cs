@@ -1,0 +1,65 @@
+using System.Text.Json.Serialization;
+using Approvals.Pipeline.Applicants;
+using Approvals.Pipeline.Cases;
+using Approvals.Pipeline.Catalogue;
+using Approvals.Pipeline.Departments;
+using Approvals.Pipeline.Identity;
+using Approvals.Pipeline.Licences;
+using Approvals.Pipeline.Materials;
+using Approvals.Pipeline.Orchestrations;
+using Approvals.Pipeline.Runtime;
+using Approvals.Pipeline.Storage;
+using Approvals.Pipeline.Supervision;
+using Approvals.Licensing.Calendar;
+using Approvals.Licensing.Catalogue;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Approvals.Pipeline.Api;
+
+/// <summary>The approval pipeline: the Durable runtime, stores, services, endpoints.</summary>
+internal static class ApiExtensions
+{
+    public static WebApplicationBuilder AddApprovalsPipeline(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        // The host registers the storage connection from AzureWebJobsStorage; this is only the fallback for hosts without it.
+        services.TryAddSingleton(_ => StorageConnection.Create(builder.Configuration["AzureWebJobsStorage"]));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(_ => LicenceCatalogue.LoadEmbedded());
+        services.TryAddSingleton(_ => CalendarRegistry.LoadEmbedded());
+        services.AddSingleton<CaseClocks>();
+        services.AddSingleton<PipelineStorage>();
+        services.AddSingleton<SequenceAllocator>();
+        services.AddSingleton<CaseStore>();
+        services.AddSingleton<InboxStore>();
+        services.TryAddSingleton<TableBatchers>();
+        services.AddSingleton<DraftService>();
+        services.AddSingleton<MaterialUploader>();
+        services.AddSingleton<DepartmentDirectory>();
+        services.AddSingleton<PublicUrls>();
+        services.AddSingleton<LicenceKeys>();
+        services.AddSingleton<LicenceIssuer>();
+        services.AddSingleton<CaseJournal>();
+        services.AddSingleton<PipelineServices>();
+        services.AddHttpClient(WebhookSender.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
+        services.AddSingleton<WebhookSender>();
+        services.AddSupervision();
+        services.AddApprovalsIdentity();
+        services.AddOpenApi();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.AddDurableRuntime();
+        return builder;
+    }
+
+    public static WebApplication MapApprovalsApi(this WebApplication app)
+    {
+        app.MapOpenApi();
+        app.MapCatalogueApi();
+        app.MapApplicationsApi();
+        app.MapMaterialsApi();
+        app.MapLicencesApi();
+        app.MapDepartmentsApi();
+        app.MapSupervisionApi();
+        return app;
+    }
+}

@@ -1,0 +1,131 @@
+using Approvals.Pipeline.Storage;
+using Azure.Data.Tables;
+
+namespace Approvals.Pipeline.Cases;
+
+/// <summary>Everything stored about one case, read in one partition query (or from its view row, <see cref="CaseViewRow"/>).</summary>
+internal sealed record CaseSnapshot(CaseRow Case, IReadOnlyList<DepartmentRow> Departments, IReadOnlyList<MaterialRow> Materials)
+{
+    public DepartmentRow? Department(string departmentId) =>
+        Departments.FirstOrDefault(d => string.Equals(d.DepartmentId, departmentId, StringComparison.Ordinal));
+
+    /// <summary>The latest version of each material.</summary>
+    public IReadOnlyList<MaterialRow> LatestMaterials() =>
+        Materials.GroupBy(m => m.MaterialId, StringComparer.Ordinal).Select(g => g.MaxBy(m => m.Version)!).ToList();
+}
+
+/// <summary>Reads and writes the rows of a case partition (see <see cref="CaseRow"/>).</summary>
+internal sealed class CaseStore(PipelineStorage storage)
+{
+    public PipelineStorage Storage => storage;
+
+    public TableClient Table => storage.Cases;
+
+    public async Task<CaseSnapshot?> LoadAsync(string caseId, CancellationToken cancellationToken)
+    {
+        if (!IsValidCaseId(caseId))
+        {
+            return null;
+        }
+
+        await storage.EnsureCreatedAsync(cancellationToken);
+        // The case, department and material rows only: webhook answers ("…|hook|…"), the licence row and the view row
+        // (a copy of these rows) sort outside these two ranges.
+        var filter = $"PartitionKey eq {TableKeys.Literal(caseId)} and (RowKey lt '{caseId}|hook|' or (RowKey ge '{caseId}|mat|' and RowKey lt '{caseId}|mat}}'))";
+        CaseRow? row = null;
+        var departments = new List<DepartmentRow>();
+        var materials = new List<MaterialRow>();
+        await foreach (var e in storage.Cases.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            var kind = CaseKeys.Kind(e.RowKey);
+            if (kind == CaseRow.Kind)
+            {
+                row = EntityMapper.To<CaseRow>(e);
+            }
+            else if (kind.StartsWith(DepartmentRow.KindPrefix, StringComparison.Ordinal))
+            {
+                departments.Add(EntityMapper.To<DepartmentRow>(e));
+            }
+            else if (kind.StartsWith(MaterialRow.KindPrefix, StringComparison.Ordinal))
+            {
+                materials.Add(EntityMapper.To<MaterialRow>(e));
+            }
+        }
+
+        return row is null ? null : new CaseSnapshot(row, departments, materials);
+    }
+
+    public async Task<CaseRow?> GetCaseAsync(string caseId, CancellationToken cancellationToken)
+    {
+        if (!IsValidCaseId(caseId))
+        {
+            return null;
+        }
+
+        await storage.EnsureCreatedAsync(cancellationToken);
+        var found = await storage.Cases.GetEntityIfExistsAsync<CaseRow>(caseId, CaseRow.KeyOf(caseId), cancellationToken: cancellationToken);
+        return found.HasValue ? found.Value : null;
+    }
+
+    /// <summary>A department row as stored (one point read); remembered in <see cref="OpenTasks"/> while its task is open.</summary>
+    public async Task<DepartmentRow?> GetDepartmentAsync(string caseId, string departmentId, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync(cancellationToken);
+        var found = await storage.Cases.GetEntityIfExistsAsync<DepartmentRow>(caseId, DepartmentRow.KeyFor(caseId, departmentId), cancellationToken: cancellationToken);
+        var row = found.HasValue ? found.Value : null;
+        if (row is null)
+        {
+            OpenTasks.Forget(caseId, departmentId);
+        }
+        else
+        {
+            OpenTasks.Remember(row, row.ETag);
+        }
+
+        return row;
+    }
+
+    /// <summary>
+    /// The case as <c>GET /api/applications/{id}</c> shows it, from its view row (one point read; see
+    /// <see cref="CaseViewRow"/>), or from the partition when the case has no view row. For display only: the rows
+    /// carry no ETags.
+    /// </summary>
+    public async Task<CaseSnapshot?> LoadViewAsync(string caseId, CancellationToken cancellationToken)
+    {
+        if (!IsValidCaseId(caseId))
+        {
+            return null;
+        }
+
+        await storage.EnsureCreatedAsync(cancellationToken);
+        var view = await storage.Cases.GetEntityIfExistsAsync<TableEntity>(caseId, CaseViewRow.KeyOf(caseId), cancellationToken: cancellationToken);
+        return view.HasValue && view.Value is not null && CaseViewRow.Read(view.Value) is { } snapshot
+            ? snapshot
+            : await LoadAsync(caseId, cancellationToken);
+    }
+
+    /// <summary>Read-modify-write of the case row under its ETag, with its copy in the view row.</summary>
+    public Task<CaseRow?> UpdateCaseAsync(string caseId, Func<CaseRow, bool> mutate, CancellationToken cancellationToken) =>
+        storage.Cases.UpdateAsync<CaseRow>(caseId, CaseRow.KeyOf(caseId), mutate, cancellationToken, CaseViewRow.Of);
+
+    /// <summary>Read-modify-write of a department row under its ETag, with its copy in the view row.</summary>
+    public async Task<DepartmentRow?> UpdateDepartmentAsync(string caseId, string departmentId, Func<DepartmentRow, bool> mutate, CancellationToken cancellationToken)
+    {
+        // Forgotten first: if the write fails half-known (timeout), no stale row is remembered.
+        OpenTasks.Forget(caseId, departmentId);
+        var row = await storage.Cases.UpdateAsync<DepartmentRow>(caseId, DepartmentRow.KeyFor(caseId, departmentId), mutate, cancellationToken, CaseViewRow.Of);
+        if (row is not null)
+        {
+            OpenTasks.Remember(row, row.ETag);
+        }
+
+        return row;
+    }
+
+    /// <summary>Open tasks' department rows as last written or read through this store: the callback's claim skips its read with them.</summary>
+    public OpenTaskRows OpenTasks { get; } = new();
+
+    /// <summary>Case ids are 32 lowercase hex digits (GUID "N"); anything else cannot name a case.</summary>
+    public static bool IsValidCaseId(string caseId) =>
+        caseId.Length == 32 && caseId.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');
+}

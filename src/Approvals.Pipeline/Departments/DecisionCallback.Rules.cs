@@ -1,0 +1,153 @@
+using System.Text.Json;
+using Approvals.Pipeline.Cases;
+using Approvals.Pipeline.Orchestrations;
+using Approvals.Pipeline.Storage;
+
+namespace Approvals.Pipeline.Departments;
+
+internal static partial class DecisionCallback
+{
+    /// <summary>Decides the answer for a verified callback against the task as stored; a decision event only when accepted.</summary>
+    private static (Answer Answer, DecisionEvent? Decision) Evaluate(byte[] body, string caseId, string licenceTypeId, string licenceTypeVersion, DepartmentRow step, string departmentId, CaseClocks clocks, DateTimeOffset now)
+    {
+        DecisionRequest? request;
+        try
+        {
+            request = JsonSerializer.Deserialize<DecisionRequest>(body, StoredJson.Options);
+        }
+        catch (JsonException)
+        {
+            request = null;
+        }
+
+        if (request is null || string.IsNullOrWhiteSpace(request.TaskId) || string.IsNullOrWhiteSpace(request.Decision))
+        {
+            return (Answer.Problem(400, "invalid-body", "Body must be JSON with taskId and decision."), null);
+        }
+
+        if (!string.Equals(request.TaskId, step.TaskId, StringComparison.Ordinal))
+        {
+            return (Answer.Problem(409, "task-stale", "This taskId is not the department's current task for the application."), null);
+        }
+
+        if (!StepStatus.IsOpen(step.Status))
+        {
+            return (Answer.Problem(409, "task-decided", $"The task is no longer open (status {step.Status})."), null);
+        }
+
+        var type = clocks.Type(licenceTypeId, licenceTypeVersion);
+        var serviceCentre = departmentId == type.ServiceCentre.DepartmentId;
+        var decision = request.Decision.Trim().ToLowerInvariant();
+        var allowed = serviceCentre
+            ? new[] { Decisions.Accept, Decisions.NotAccept, Decisions.RequestSupplement }
+            : [Decisions.Approve, Decisions.Reject, Decisions.RequestSupplement];
+        var errors = new List<string>();
+        if (!allowed.Contains(decision))
+        {
+            errors.Add($"decision must be one of: {string.Join(", ", allowed)}.");
+        }
+
+        var reasons = (request.Reasons ?? []).Where(r => !string.IsNullOrWhiteSpace(r)).Select(r => r.Trim()).ToList();
+        if (decision is Decisions.Reject or Decisions.NotAccept && reasons.Count == 0)
+        {
+            errors.Add("reasons are required when rejecting or refusing to accept.");
+        }
+
+        var required = (request.RequiredMaterials ?? []).Distinct(StringComparer.Ordinal).ToList();
+        if (decision == Decisions.RequestSupplement)
+        {
+            if (required.Count == 0)
+            {
+                errors.Add("requiredMaterials must name at least one material.");
+            }
+
+            errors.AddRange(required.Where(m => type.FindMaterial(m) is null).Select(m => $"requiredMaterials: '{m}' is not in the checklist."));
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Officer) || request.Officer.Length > 100)
+        {
+            errors.Add("officer is required (at most 100 characters).");
+        }
+
+        if (errors.Count > 0)
+        {
+            return (Answer.Problem(422, "invalid-decision", "The decision is not valid.", errors), null);
+        }
+
+        var status = StatusAfter(decision);
+        var accepted = new DecisionAccepted(caseId, departmentId, step.TaskId, decision, status);
+        var evt = new DecisionEvent(step.TaskId, departmentId, decision, reasons, request.Officer!.Trim(), request.Comment, required, now);
+        return (new Answer(202, JsonSerializer.Serialize(accepted, StoredJson.Options), "application/json"), evt);
+    }
+
+    /// <summary>Writes the decision into the department row, which makes it visible to the applicant at once.</summary>
+    private static void Claim(DepartmentRow step, DecisionEvent decision, DateTimeOffset now)
+    {
+        step.Status = StatusAfter(decision.Decision);
+        step.Officer = decision.Officer;
+        step.Comment = decision.Comment;
+        if (decision.Decision == Decisions.RequestSupplement)
+        {
+            step.SupplementRequestId = decision.TaskId;
+            step.RequiredMaterialsJson = StoredJson.Write(decision.RequiredMaterials);
+            step.ProvidedMaterialsJson = "[]";
+            step.SupplementRequestedAt = now;
+            return;
+        }
+
+        step.Decision = decision.Decision;
+        step.ReasonsJson = StoredJson.Write(decision.Reasons);
+        step.DecidedAt = now;
+        // The step clock stops at the decision; written here, in the claiming transaction, so no later write is needed.
+        var events = StoredJson.Read<List<ClockEventDto>>(step.ClockJson) ?? [];
+        events.Add(ClockEventDto.Decided(now));
+        step.ClockJson = StoredJson.Write(events);
+    }
+
+    private static string StatusAfter(string decision) => decision switch
+    {
+        Decisions.Approve => StepStatus.Approved,
+        Decisions.Reject => StepStatus.Rejected,
+        Decisions.Accept => StepStatus.Accepted,
+        Decisions.NotAccept => StepStatus.NotAccepted,
+        _ => StepStatus.AwaitingSupplement,
+    };
+
+    /// <summary>An answer as stored for replay: status, exact body, content type.</summary>
+    private sealed record Answer(int Status, string Body, string ContentType)
+    {
+        public static Answer Problem(int status, string code, string title, IReadOnlyList<string>? errors = null)
+        {
+            var doc = new Dictionary<string, object?>
+            {
+                ["type"] = "/problems/" + code,
+                ["title"] = title,
+                ["status"] = status,
+                ["code"] = code,
+            };
+            if (errors is not null)
+            {
+                doc["errors"] = errors;
+            }
+
+            return new Answer(status, JsonSerializer.Serialize(doc, StoredJson.Options), "application/problem+json");
+        }
+
+        public StoredAnswerResult ToResult(bool replayed = false) => new(this, replayed);
+    }
+
+    private sealed class StoredAnswerResult(Answer answer, bool replayed) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = answer.Status;
+            httpContext.Response.ContentType = answer.ContentType;
+            if (replayed)
+            {
+                httpContext.Response.Headers["webhook-replayed"] = "true";
+            }
+
+            await httpContext.Response.WriteAsync(answer.Body, httpContext.RequestAborted);
+        }
+    }
+}

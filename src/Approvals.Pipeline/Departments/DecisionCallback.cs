@@ -1,0 +1,185 @@
+using System.Text.Json;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Approvals.Pipeline.Cases;
+using Approvals.Pipeline.Orchestrations;
+using Approvals.Pipeline.Storage;
+using Azure;
+using Azure.Data.Tables;
+
+namespace Approvals.Pipeline.Departments;
+
+/// <summary>
+/// The signed decision callback. Order matters: the signature is checked before anything about the case is read;
+/// the task is claimed (department row updated with its ETag) in the same entity-group transaction that stores the
+/// answer under the <c>webhook-id</c>, so a rejected or duplicate call changes nothing, a repeated
+/// <c>webhook-id</c> finds its answer stored (the insert fails) and gets that first answer again, and two racing
+/// callbacks cannot both decide. Only then is the orchestration told. The task is read from storage, or taken as
+/// this process last stored it (<see cref="OpenTaskRows"/>): the claim's ETag then proves it unchanged, and a
+/// refusal is only ever answered after a read.
+/// </summary>
+internal static partial class DecisionCallback
+{
+    private const int MaxBodyBytes = 64 * 1024;
+
+    public static async Task<IResult> HandleAsync(
+        string id, string departmentId, HttpRequest request, DepartmentDirectory directory, CaseStore store, CaseClocks clocks,
+        DurableTaskClient engine, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var secret = directory.CallbackSecret(departmentId);
+        if (secret is null)
+        {
+            return Answer.Problem(401, "unknown-department", "No callback secret is configured for this department.").ToResult();
+        }
+
+        var webhookId = request.Headers["webhook-id"].ToString();
+        var signature = request.Headers["webhook-signature"].ToString();
+        if (webhookId.Length is 0 or > 200 || signature.Length == 0 || !long.TryParse(request.Headers["webhook-timestamp"], out var timestamp))
+        {
+            return Answer.Problem(401, "signature-missing", "webhook-id, webhook-timestamp and webhook-signature headers are required.").ToResult();
+        }
+
+        if (!WebhookSignature.IsFresh(timestamp, now))
+        {
+            return Answer.Problem(401, "signature-expired", "webhook-timestamp is more than 5 minutes away from now.").ToResult();
+        }
+
+        var body = await ReadBodyAsync(request, cancellationToken);
+        if (body is null)
+        {
+            return Answer.Problem(413, "body-too-large", "A decision body is at most 64 KiB.").ToResult();
+        }
+
+        if (!WebhookSignature.Verify(secret, webhookId, timestamp, body, signature))
+        {
+            return Answer.Problem(401, "signature-invalid", "The webhook signature does not match.").ToResult();
+        }
+
+        if (!CaseStore.IsValidCaseId(id))
+        {
+            return Answer.Problem(404, "not-found", "Application not found.").ToResult();
+        }
+
+        await store.Storage.EnsureCreatedAsync(cancellationToken);
+        var hookKey = WebhookAnswerRow.KeyFor(id, departmentId, webhookId);
+        var mayRemember = true;
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            // The department's task: as this process last stored it when it remembers it (then the claim's ETag
+            // checks it is still so), else one point read. A stored answer for this webhook-id shows up as the
+            // insert of the answer failing (409), and is then read and replayed.
+            var remembered = mayRemember ? store.OpenTasks.Get(id, departmentId) : null;
+            var step = remembered ?? await store.GetDepartmentAsync(id, departmentId, cancellationToken);
+            if (step is null)
+            {
+                return await ReplayOrAsync(store, engine, id, hookKey, Answer.Problem(404, "not-found", "No task of this department exists for this application."), cancellationToken);
+            }
+
+            var type = await LicenceTypeOfAsync(store, step, cancellationToken);
+            if (type is null)
+            {
+                return Answer.Problem(404, "not-found", "No task of this department exists for this application.").ToResult();
+            }
+
+            var (answer, decision) = Evaluate(body, id, type.Value.Id, type.Value.Version, step, departmentId, clocks, now);
+            var hook = new WebhookAnswerRow { PartitionKey = id, RowKey = hookKey, StatusCode = answer.Status, Body = answer.Body, ContentType = answer.ContentType, At = now };
+            if (decision is null && remembered is not null)
+            {
+                // Never refuse on a remembered row: the task may have moved on (a new task id after a supplement).
+                mayRemember = false;
+                continue;
+            }
+
+            if (decision is null)
+            {
+                // A refused decision is answered the same way when repeated; it changes nothing else.
+                return await store.Table.TryAddAsync(hook, cancellationToken)
+                    ? answer.ToResult()
+                    : await ReplayOrAsync(store, engine, id, hookKey, answer, cancellationToken);
+            }
+
+            hook.EventInstanceId = step.InstanceId;
+            hook.EventJson = JsonSerializer.Serialize(decision, StoredJson.Options);
+            Claim(step, decision, now);
+            try
+            {
+                await store.Table.SubmitTransactionAsync(
+                    [new TableTransactionAction(TableTransactionActionType.Add, hook), new TableTransactionAction(TableTransactionActionType.UpdateReplace, step, step.ETag), CaseViewRow.Of(step)],
+                    cancellationToken);
+            }
+            catch (TableTransactionFailedException e) when (e.Status == 409 && e.FailedTransactionActionIndex is null or 0)
+            {
+                // The same webhook-id was answered first (perhaps by another host, deciding the task): that answer again.
+                store.OpenTasks.Forget(id, departmentId);
+                return await ReplayOrAsync(store, engine, id, hookKey, answer, cancellationToken);
+            }
+            catch (TableTransactionFailedException e) when (e.Status is 412 or 404)
+            {
+                // The task changed (or went) since it was read or remembered: read it (which renews the memory) and evaluate again.
+                mayRemember = false;
+                continue;
+            }
+
+            store.OpenTasks.Forget(id, departmentId);
+            await engine.RaiseEventAsync(step.InstanceId, EventNames.Decision, decision, cancellationToken);
+            return answer.ToResult();
+        }
+
+        return Answer.Problem(503, "busy", "The task is changing too often; retry with the same webhook-id.").ToResult();
+    }
+
+    /// <summary>The stored answer to this webhook-id, replayed; <paramref name="otherwise"/> when there is none.</summary>
+    private static async Task<IResult> ReplayOrAsync(CaseStore store, DurableTaskClient engine, string caseId, string hookKey, Answer otherwise, CancellationToken cancellationToken)
+    {
+        var stored = await store.Table.GetEntityIfExistsAsync<WebhookAnswerRow>(caseId, hookKey, cancellationToken: cancellationToken);
+        return stored.HasValue && stored.Value is not null ? await ReplayAsync(stored.Value, engine, cancellationToken) : otherwise.ToResult();
+    }
+
+    /// <summary>The licence type the task belongs to: on the step row since it carries it, else from the case row.</summary>
+    private static async Task<(string Id, string Version)?> LicenceTypeOfAsync(CaseStore store, DepartmentRow step, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrEmpty(step.LicenceTypeId))
+        {
+            return (step.LicenceTypeId, step.LicenceTypeVersion);
+        }
+
+        return await store.GetCaseAsync(step.PartitionKey, cancellationToken) is { } row ? (row.LicenceTypeId, row.LicenceTypeVersion) : null;
+    }
+
+    private static async Task<IResult> ReplayAsync(WebhookAnswerRow stored, DurableTaskClient engine, CancellationToken cancellationToken)
+    {
+        // Re-raising is harmless (the orchestration ignores a decision for a task it already left) and repairs the
+        // case where the first call stored its answer but failed before the event was raised.
+        if (stored.EventInstanceId is not null && stored.EventJson is not null)
+        {
+            var decision = JsonSerializer.Deserialize<DecisionEvent>(stored.EventJson, StoredJson.Options);
+            await engine.RaiseEventAsync(stored.EventInstanceId, EventNames.Decision, decision, cancellationToken);
+        }
+
+        return new Answer(stored.StatusCode, stored.Body, stored.ContentType).ToResult(replayed: true);
+    }
+
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int n;
+        while ((n = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + n > MaxBodyBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, n);
+        }
+
+        return buffer.ToArray();
+    }
+}

@@ -1,0 +1,39 @@
+using System.Text;
+using System.Text.Json;
+using Approvals.Pipeline.Orchestrations;
+using Approvals.Pipeline.Storage;
+
+namespace Approvals.Pipeline.Departments;
+
+/// <summary>
+/// Sends the signed task notification to a department's webhook URL, signed like incoming callbacks (Standard
+/// Webhooks). The <c>webhook-id</c> is derived from the task id, so every attempt — inline or retried, or a re-run
+/// activity — is the same message to the receiver, which drops duplicates.
+/// </summary>
+internal sealed class WebhookSender(DepartmentDirectory directory, IHttpClientFactory http, TimeProvider time, Api.PublicUrls urls)
+{
+    public const string HttpClientName = "department-webhooks";
+
+    public bool IsConfigured(string departmentId) => directory.WebhookUrl(departmentId) is not null;
+
+    /// <summary>Sends once; throws <see cref="HttpRequestException"/> (or a timeout) when the department does not answer 2xx.</summary>
+    public async Task SendAsync(NotifyInput input, CancellationToken cancellationToken)
+    {
+        var url = directory.WebhookUrl(input.DepartmentId) ?? throw new InvalidOperationException($"Department {input.DepartmentId} has no WebhookUrl.");
+        var secret = directory.CallbackSecret(input.DepartmentId)
+            ?? throw new InvalidOperationException($"Department {input.DepartmentId} has a WebhookUrl but no CallbackSecret to sign with.");
+        var body = JsonSerializer.SerializeToUtf8Bytes(
+            new TaskNotification("task.created", input.Case.CaseId, input.Case.CaseNumber, input.DepartmentId, input.TaskId, input.Case.LicenceTypeId, input.DueDate,
+                urls.Decision(input.Case.CaseId, input.DepartmentId)),
+            StoredJson.Options);
+        var id = "task_" + input.TaskId;
+        var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new("application/json") { CharSet = Encoding.UTF8.WebName };
+        request.Headers.Add("webhook-id", id);
+        request.Headers.Add("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.Add("webhook-signature", WebhookSignature.Sign(secret, id, timestamp, body));
+        using var response = await http.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
+        response.EnsureSuccessStatusCode();
+    }
+}

@@ -1,0 +1,173 @@
+using Microsoft.DurableTask;
+using Approvals.Pipeline.Cases;
+using Approvals.Pipeline.Storage;
+using Approvals.Licensing.Clock;
+
+namespace Approvals.Pipeline.Orchestrations;
+
+/// <summary>Activities of the case as a whole: submission record, acceptance, the case clock, decision, withdrawal.</summary>
+internal static partial class CaseActivities
+{
+    /// <summary>The case is received: the timeline starts and statistics count it.</summary>
+    internal sealed class BeginCase(PipelineServices s) : PipelineActivity<CaseInput, bool>
+    {
+        public override async Task<bool> RunAsync(ActivityCall context, CaseInput input)
+        {
+            await RecordAsync(s, context.IdempotencyKey, input, context.CancellationToken);
+            return true;
+        }
+
+        internal static async Task RecordAsync(PipelineServices s, string key, CaseInput input, CancellationToken ct)
+        {
+            await s.Journal.AppendAllAsync([Submitted(s, key, input)], ct);
+            await RecordReceivedAsync(s, input, ct);
+        }
+
+        internal static Supervision.TimelineAppend Submitted(PipelineServices s, string key, CaseInput input)
+        {
+            var (type, _) = s.Pinned(input);
+            return CaseJournal.Entry(input, key, input.SubmittedAt, "Submitted", "applicant:" + input.ApplicantSubject, null,
+                new Dictionary<string, string?> { ["licenceTypeId"] = type.Id, ["licenceTypeVersion"] = type.Version, ["calendarVersion"] = input.CalendarVersion },
+                null);
+        }
+
+        internal static Task RecordReceivedAsync(PipelineServices s, CaseInput input, CancellationToken ct)
+        {
+            var (type, _) = s.Pinned(input);
+            return s.Journal.RecordReceivedAsync(input.CaseId, input.CaseNumber, type.Id, type.Departments.Select(d => d.DepartmentId).ToList(), input.SubmittedAt, ct);
+        }
+    }
+
+    /// <summary>Accepted (受理), by the service centre, automatically or deemed (Art. 32). Returns the first case-alert instant.</summary>
+    internal sealed class AcceptCase(PipelineServices s) : PipelineActivity<AcceptInput, DateTimeOffset?>
+    {
+        public override async Task<DateTimeOffset?> RunAsync(ActivityCall context, AcceptInput input)
+        {
+            var ct = context.CancellationToken;
+            if (input.Begin)
+            {
+                await BeginCase.RecordReceivedAsync(s, input.Case, ct);
+            }
+
+            var (type, calendar) = s.Pinned(input.Case);
+            var row = await s.Cases.UpdateCaseAsync(input.Case.CaseId, r =>
+            {
+                var events = StoredJson.Read<List<ClockEventDto>>(r.ClockJson) ?? [];
+                if (events.Any(e => e.Kind == nameof(Accepted)))
+                {
+                    return false;
+                }
+
+                events.Add(ClockEventDto.Accepted(input.At));
+                r.ClockJson = StoredJson.Write(events);
+                r.AcceptedAt = input.At;
+                r.DeemedAccepted = input.Deemed;
+                r.PausedByJson = "[]";
+                if (!CaseStatus.IsFinal(r.Status))
+                {
+                    // 受理: the lead department's task opening moves the case on to InReview.
+                    r.Status = CaseStatus.Accepted;
+                }
+
+                return true;
+            }, ct);
+            var stored = StoredJson.Read<List<ClockEventDto>>(row?.ClockJson) ?? [ClockEventDto.Accepted(input.At)];
+            var state = CaseClocks.Evaluate(stored, calendar, CaseClocks.CaseRules(type), input.At);
+            // Received and accepted in one step (即报即受理): both entries in one timeline transaction, in this order.
+            var accepted = CaseJournal.Entry(input.Case, context.IdempotencyKey, input.At, input.Deemed ? "DeemedAccepted" : "Accepted",
+                input.Deemed ? "system" : type.ServiceCentre.DepartmentId, type.ServiceCentre.DepartmentId,
+                new Dictionary<string, string?> { ["mode"] = input.Deemed ? "deemed" : type.ServiceCentre.Mode.ToString() }, ClockSnapshot.From(state));
+            await s.Journal.AppendAllAsync(input.Begin ? [BeginCase.Submitted(s, context.IdempotencyKey + ":begin", input.Case), accepted] : [accepted], ct);
+            return CaseClocks.NextAlertAt(state, input.At);
+        }
+    }
+
+    /// <summary>Refused acceptance (不予受理) with reasons: the case ends.</summary>
+    internal sealed class RefuseCase(PipelineServices s) : PipelineActivity<RefuseInput, bool>
+    {
+        public override async Task<bool> RunAsync(ActivityCall context, RefuseInput input)
+        {
+            var ct = context.CancellationToken;
+            var now = s.Time.GetUtcNow();
+            await s.Cases.UpdateCaseAsync(input.Case.CaseId, r =>
+            {
+                if (r.Status == CaseStatus.NotAccepted)
+                {
+                    return false;
+                }
+
+                r.Status = CaseStatus.NotAccepted;
+                r.DecidedAt = now;
+                r.ReasonsJson = StoredJson.Write(input.Reasons);
+                return true;
+            }, ct);
+            var (type, _) = s.Pinned(input.Case);
+            await s.Journal.AppendAsync(input.Case, context.IdempotencyKey, now, "NotAccepted", type.ServiceCentre.DepartmentId, type.ServiceCentre.DepartmentId,
+                new Dictionary<string, string?> { ["reasons"] = string.Join("；", input.Reasons.Select(r => r.Reason)) }, null, ct);
+            await s.Journal.RecordDecidedAsync(input.Case.CaseId, input.Case.CaseNumber, type.Id, null, CaseStatus.NotAccepted, now, 0, true, ct);
+            await s.Journal.CloseAlertsAsync(input.Case.CaseId, null, now, ct);
+            return true;
+        }
+    }
+
+    /// <summary>The applicant withdrew: the case ends; open tasks were cancelled by the steps.</summary>
+    internal sealed class WithdrawCase(PipelineServices s) : PipelineActivity<WithdrawInput, bool>
+    {
+        public override async Task<bool> RunAsync(ActivityCall context, WithdrawInput input)
+        {
+            var ct = context.CancellationToken;
+            await s.Cases.UpdateCaseAsync(input.Case.CaseId, r =>
+            {
+                if (r.Status == CaseStatus.Withdrawn)
+                {
+                    return false;
+                }
+
+                r.Status = CaseStatus.Withdrawn;
+                r.WithdrawnAt = input.Withdrawal.At;
+                r.DecidedAt = input.Withdrawal.At;
+                return true;
+            }, ct);
+            await s.Journal.AppendAsync(input.Case, context.IdempotencyKey, input.Withdrawal.At, "Withdrawn", input.Withdrawal.By, null, null, null, ct);
+            await s.Journal.CloseAlertsAsync(input.Case.CaseId, null, input.Withdrawal.At, ct);
+            return true;
+        }
+    }
+
+    /// <summary>The case clock's alert instant passed: raise the alert if the stored clock (pauses included) agrees; return the next instant.</summary>
+    internal sealed class CheckCaseClock(PipelineServices s) : PipelineActivity<CaseInput, DateTimeOffset?>
+    {
+        public override async Task<DateTimeOffset?> RunAsync(ActivityCall context, CaseInput input)
+        {
+            var ct = context.CancellationToken;
+            var (type, calendar) = s.Pinned(input);
+            var now = s.Time.GetUtcNow();
+            var row = await s.Cases.GetCaseAsync(input.CaseId, ct);
+            if (row is null)
+            {
+                return null;
+            }
+
+            var state = CaseClocks.Evaluate(StoredJson.Read<List<ClockEventDto>>(row.ClockJson) ?? [], calendar, CaseClocks.CaseRules(type), now);
+            if ((int)state.Alert > row.AlertLevel)
+            {
+                await s.Journal.RaiseAlertAsync(input.CaseId, input.CaseNumber, type.Id, null, state.Alert, now, state.DueDate, ct);
+                await s.Cases.UpdateCaseAsync(input.CaseId, r =>
+                {
+                    if (r.AlertLevel >= (int)state.Alert)
+                    {
+                        return false;
+                    }
+
+                    r.AlertLevel = (int)state.Alert;
+                    return true;
+                }, ct);
+                await s.Journal.AppendAsync(input, context.IdempotencyKey, now, "AlertRaised", "system", null,
+                    new Dictionary<string, string?> { ["level"] = state.Alert.ToString() }, ClockSnapshot.From(state), ct);
+            }
+
+            // While paused there is no instant: look again in a day (a resume never makes alerts come sooner).
+            return CaseClocks.NextAlertAt(state, now) ?? (state.Status == ClockStatus.Paused ? now.AddDays(1) : null);
+        }
+    }
+}

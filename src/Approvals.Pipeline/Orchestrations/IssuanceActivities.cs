@@ -1,0 +1,73 @@
+using Microsoft.DurableTask;
+using Approvals.Pipeline.Cases;
+using Approvals.Pipeline.Licences;
+using Approvals.Pipeline.Storage;
+
+namespace Approvals.Pipeline.Orchestrations;
+
+/// <summary>The end of a case: decision (办结), issuance (制证) and publication (外网公示).</summary>
+internal static class IssuanceActivities
+{
+    /// <summary>
+    /// Records the join's outcome — approved, or rejected with every department's reasons — then, when approved,
+    /// issues the e-licence, and publishes the decision. One activity, because the three always follow each other and
+    /// each is idempotent on its own (a re-run finds the decision, the licence and the register entry in place).
+    /// Returns the licence number (the same on every re-run) or null.
+    /// </summary>
+    internal sealed class CompleteCase(PipelineServices s, LicenceIssuer issuer) : PipelineActivity<DecideInput, string?>
+    {
+        public override async Task<string?> RunAsync(ActivityCall context, DecideInput input)
+        {
+            var ct = context.CancellationToken;
+            var (type, calendar) = s.Pinned(input.Case);
+            var now = s.Time.GetUtcNow();
+            var status = input.Approved ? CaseStatus.Approved : CaseStatus.Rejected;
+            var row = await s.Cases.UpdateCaseAsync(input.Case.CaseId, r =>
+            {
+                if (r.DecidedAt is not null)
+                {
+                    return false;
+                }
+
+                var events = StoredJson.Read<List<ClockEventDto>>(r.ClockJson) ?? [];
+                events.Add(ClockEventDto.Decided(now));
+                r.ClockJson = StoredJson.Write(events);
+                r.Status = status;
+                r.DecidedAt = now;
+                r.ReasonsJson = StoredJson.Write(input.Reasons);
+                return true;
+            }, ct) ?? throw new InvalidOperationException($"Case {input.Case.CaseId} has no case row.");
+            var decidedAt = row.DecidedAt ?? now;
+            var state = CaseClocks.Evaluate(StoredJson.Read<List<ClockEventDto>>(row.ClockJson) ?? [], calendar, CaseClocks.CaseRules(type), decidedAt);
+            // The decision, licence and publication entries are appended together at the end, in this order, in one
+            // timeline transaction; a crash before that re-runs the activity, whose steps are each idempotent.
+            var entries = new List<Supervision.TimelineAppend>
+            {
+                CaseJournal.Entry(input.Case, context.IdempotencyKey, decidedAt, status, "system", null,
+                    new Dictionary<string, string?> { ["reasons"] = string.Join("；", input.Reasons.Select(r => $"{r.DepartmentId}: {r.Reason}")) }, ClockSnapshot.From(state)),
+            };
+            await s.Journal.RecordDecidedAsync(input.Case.CaseId, input.Case.CaseNumber, type.Id, null, status, decidedAt, state.WorkingDaysUsed, state.DecidedOnTime ?? true, ct);
+            if (row.AlertLevel > 0)
+            {
+                // Only case-level alerts can still be open: every step closed its own when it was decided.
+                await s.Journal.CloseAlertsAsync(input.Case.CaseId, null, decidedAt, ct);
+            }
+
+            string? licenceNumber = null;
+            if (input.Approved)
+            {
+                var licence = await issuer.IssueAsync(input.Case, row, ct);
+                licenceNumber = licence.LicenceNumber;
+                entries.Add(CaseJournal.Entry(input.Case, context.IdempotencyKey + ":issued", licence.IssuedAt, "LicenceIssued", "system", null,
+                    new Dictionary<string, string?> { ["licenceNumber"] = licence.LicenceNumber, ["keyId"] = licence.KeyId, ["validUntil"] = licence.ValidUntil }, null));
+            }
+
+            var applicant = StoredJson.Read<ApplicantDetails>(row.ApplicantJson);
+            await s.Journal.PublishDecisionAsync(input.Case.CaseId, input.Case.CaseNumber, type.Id, type.Name, applicant?.Name ?? "", status, decidedAt, licenceNumber, ct);
+            entries.Add(CaseJournal.Entry(input.Case, context.IdempotencyKey + ":published", decidedAt, "Published", "system", null,
+                new Dictionary<string, string?> { ["decision"] = status, ["licenceNumber"] = licenceNumber }, null));
+            await s.Journal.AppendAllAsync(entries, ct);
+            return licenceNumber;
+        }
+    }
+}

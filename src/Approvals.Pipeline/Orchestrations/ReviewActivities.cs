@@ -1,0 +1,245 @@
+using Microsoft.DurableTask;
+using Approvals.Pipeline.Cases;
+using Approvals.Pipeline.Storage;
+
+namespace Approvals.Pipeline.Orchestrations;
+
+/// <summary>Activities of a department step. Each is idempotent: a re-run finds its effect already in place.</summary>
+internal static partial class ReviewActivities
+{
+    /// <summary>Opens a task: the department row (visible to the applicant), the inbox row, the timeline entry.</summary>
+    internal sealed class OpenTask(PipelineServices s, Departments.WebhookSender webhooks, TableBatchers batchers) : PipelineActivity<OpenTaskInput, OpenTaskResult>
+    {
+        public override async Task<OpenTaskResult> RunAsync(ActivityCall context, OpenTaskInput input)
+        {
+            var ct = context.CancellationToken;
+            var (type, _) = s.Pinned(input.Case);
+            var (name, role, rules) = s.Step(type, input.DepartmentId);
+            var (state, due) = s.Evaluate(input.Case, input.DepartmentId, input.Clock, input.At);
+            var fresh = new DepartmentRow
+            {
+                PartitionKey = input.Case.CaseId,
+                RowKey = DepartmentRow.KeyFor(input.Case.CaseId, input.DepartmentId),
+                DepartmentId = input.DepartmentId,
+                Name = name,
+                Role = role,
+                LicenceTypeId = input.Case.LicenceTypeId,
+                LicenceTypeVersion = input.Case.LicenceTypeVersion,
+                InstanceId = input.InstanceId,
+                TaskId = input.TaskId,
+                Status = StepStatus.Pending,
+                ReceivedAt = input.At,
+                LimitWorkingDays = rules.LimitWorkingDays,
+                FollowUpWorkingDays = rules.FollowUpWorkingDays,
+                ClockJson = StoredJson.Write(input.Clock),
+            };
+            var lead = !input.IsServiceCentre && input.DepartmentId == type.Lead.DepartmentId;
+            var resumed = input.IsServiceCentre && input.Clock.Count > 0 && input.Clock[^1].Kind == nameof(Licensing.Clock.Resumed);
+            var snapshot = ClockSnapshot.From(state);
+
+            // The step row, then the inbox row (a department that reads its inbox finds the task it can answer); the
+            // timeline entries meanwhile — the parallel steps of a case then append at about the same moment and
+            // share the chain's transaction.
+            async Task StepAndInboxAsync()
+            {
+                // The parallel steps of a case open their tasks at about the same time: their step rows (one case
+                // partition) share a transaction.
+                var created = lead ? await AddLeadStepAsync(fresh, ct) : await AddStepAsync(fresh, ct);
+                if (created == false)
+                {
+                    // Re-opened (service centre after a supplement): replace the task unless this very task is already there.
+                    await s.Cases.UpdateDepartmentAsync(input.Case.CaseId, input.DepartmentId, r =>
+                    {
+                        if (r.TaskId == input.TaskId || r.ReceivedAt > input.At)
+                        {
+                            return false;
+                        }
+
+                        r.TaskId = input.TaskId;
+                        r.Status = StepStatus.Pending;
+                        r.ReceivedAt = input.At;
+                        r.ClockJson = fresh.ClockJson;
+                        r.RequiredMaterialsJson = "[]";
+                        r.SupplementRequestId = null;
+                        return true;
+                    }, ct);
+                }
+
+                await s.Inbox.UpsertAsync(input.DepartmentId, input.Case.CaseId, input.Case.CaseNumber, type.Id, type.Name,
+                    input.IsServiceCentre ? "acceptance" : "review", input.TaskId, StepStatus.Pending, due, input.At, ct);
+                if (input.IsServiceCentre)
+                {
+                    // The acceptance step's events are the case clock until acceptance.
+                    await s.Cases.UpdateCaseAsync(input.Case.CaseId, r =>
+                    {
+                        r.ClockJson = StoredJson.Write(input.Clock);
+                        r.PausedByJson = "[]";
+                        if (r.Status == CaseStatus.AwaitingSupplement)
+                        {
+                            r.Status = CaseStatus.Submitted;
+                        }
+
+                        return true;
+                    }, ct);
+                }
+                else if (lead && created != true)
+                {
+                    // One step (the lead's) moves the case from Accepted to InReview: one write per case, not per department.
+                    await s.Cases.UpdateCaseAsync(input.Case.CaseId, r =>
+                    {
+                        if (r.Status != CaseStatus.Accepted)
+                        {
+                            return false;
+                        }
+
+                        r.Status = CaseStatus.InReview;
+                        return true;
+                    }, ct);
+                }
+            }
+
+            var notified = CaseJournal.Entry(input.Case, context.IdempotencyKey, input.At, "DepartmentNotified", "system", input.DepartmentId,
+                new Dictionary<string, string?> { ["taskId"] = input.TaskId, ["channel"] = "inbox" }, snapshot);
+            var timeline = s.Journal.AppendAllAsync(resumed
+                ? [CaseJournal.Entry(input.Case, context.IdempotencyKey + ":resumed", input.At, "ClockResumed", "system", input.DepartmentId, null, snapshot), notified]
+                : [notified], ct);
+            await Task.WhenAll(StepAndInboxAsync(), timeline);
+            if (!webhooks.IsConfigured(input.DepartmentId))
+            {
+                return new OpenTaskResult(due, false);
+            }
+
+            // First webhook attempt inline (the common case costs no extra activity); retries with backoff otherwise.
+            try
+            {
+                await webhooks.SendAsync(new NotifyInput(input.Case, input.DepartmentId, input.TaskId, due), ct);
+                return new OpenTaskResult(due, false);
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+            {
+                return new OpenTaskResult(due, true);
+            }
+        }
+
+        /// <summary>
+        /// The lead's step row and the case's move to InReview in one transaction: true when both were written, false
+        /// when the step row already existed (a re-run: nothing written), null when the shortcut did not apply.
+        /// The case status is merged without a read or ETag because the step row's insert guards it: the row is
+        /// created once, by the step's first run, which always comes right after acceptance — no final status can
+        /// precede it, since a withdrawal and the join both wait for this step, which waits for this activity.
+        /// </summary>
+        private async Task<bool?> AddLeadStepAsync(DepartmentRow fresh, CancellationToken ct)
+        {
+            var move = new Azure.Data.Tables.TableEntity(fresh.PartitionKey, CaseRow.KeyOf(fresh.PartitionKey)) { [nameof(CaseRow.Status)] = CaseStatus.InReview };
+            try
+            {
+                var responses = await batchers.For(s.Cases.Table).SubmitAsync(
+                    [new(Azure.Data.Tables.TableTransactionActionType.Add, fresh), new(Azure.Data.Tables.TableTransactionActionType.UpdateMerge, move, Azure.ETag.All), CaseViewRow.Of(fresh, CaseStatus.InReview)], ct);
+                s.Cases.OpenTasks.Remember(fresh, responses[0].Headers.ETag ?? default);
+                return true;
+            }
+            catch (Azure.RequestFailedException e) when (e.Status == 409)
+            {
+                return false;
+            }
+            catch (Azure.RequestFailedException e) when (e.Status == 404)
+            {
+                // No case row to move (not a pipeline case as usual): the two writes one by one, as for any step.
+                return await AddStepAsync(fresh, ct) ? null : false;
+            }
+        }
+
+        /// <summary>Inserts the step row; false when it exists (a re-run or a re-opened task).</summary>
+        private async Task<bool> AddStepAsync(DepartmentRow fresh, CancellationToken ct)
+        {
+            try
+            {
+                var responses = await batchers.For(s.Cases.Table).SubmitAsync([new(Azure.Data.Tables.TableTransactionActionType.Add, fresh), CaseViewRow.Of(fresh)], ct);
+                s.Cases.OpenTasks.Remember(fresh, responses[0].Headers.ETag ?? default);
+                return true;
+            }
+            catch (Azure.RequestFailedException e) when (e.Status == 409)
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <summary>Records a final decision of a step (approve/reject, or accept/not-accept at the service centre).</summary>
+    internal sealed class RecordDecision(PipelineServices s) : PipelineActivity<RecordDecisionInput, bool>
+    {
+        public override async Task<bool> RunAsync(ActivityCall context, RecordDecisionInput input)
+        {
+            var ct = context.CancellationToken;
+            var d = input.Decision;
+            var status = d.Decision switch
+            {
+                Decisions.Approve => StepStatus.Approved,
+                Decisions.Reject => StepStatus.Rejected,
+                Decisions.Accept => StepStatus.Accepted,
+                _ => StepStatus.NotAccepted,
+            };
+            var at = input.Clock[^1].At;
+            var (state, _) = s.Evaluate(input.Case, input.DepartmentId, input.Clock, at);
+            // The callback wrote the decision and the stopped clock into the step row when it claimed the task (one
+            // transaction); a final decision ends the step, so the inbox row takes a plain merge (no later task exists).
+            // Independent writes (inbox, timeline, statistics, alerts), made together.
+            var (type, _) = s.Pinned(input.Case);
+            s.Cases.OpenTasks.Forget(input.Case.CaseId, input.DepartmentId); // decided, whichever host took the callback
+            await Task.WhenAll(
+                s.Inbox.MergeStatusAsync(input.DepartmentId, input.Case.CaseId, status, ct),
+                s.Journal.AppendAsync(input.Case, context.IdempotencyKey, d.ReceivedAt, "DepartmentDecided", PipelineServices.Actor(d), input.DepartmentId,
+                    new Dictionary<string, string?> { ["decision"] = d.Decision, ["reasons"] = string.Join("；", d.Reasons), ["taskId"] = d.TaskId, ["comment"] = d.Comment },
+                    ClockSnapshot.From(state), ct),
+                s.Journal.RecordDecidedAsync(input.Case.CaseId, input.Case.CaseNumber, type.Id, input.DepartmentId, status,
+                    d.ReceivedAt, state.WorkingDaysUsed, state.DecidedOnTime ?? true, ct),
+                input.AlertsOpen ? s.Journal.CloseAlertsAsync(input.Case.CaseId, input.DepartmentId, d.ReceivedAt, ct) : Task.CompletedTask);
+            return true;
+        }
+    }
+
+    /// <summary>Closes a task that will not be decided (withdrawal, deemed acceptance).</summary>
+    internal sealed class CancelTask(PipelineServices s) : PipelineActivity<CancelTaskInput, bool>
+    {
+        public override async Task<bool> RunAsync(ActivityCall context, CancelTaskInput input)
+        {
+            var ct = context.CancellationToken;
+            await s.Cases.UpdateDepartmentAsync(input.Case.CaseId, input.DepartmentId, r =>
+            {
+                if (r.TaskId != input.TaskId || r.Status is StepStatus.Approved or StepStatus.Rejected or StepStatus.Cancelled or StepStatus.DeemedAccepted)
+                {
+                    return false;
+                }
+
+                r.Status = input.Status;
+                return true;
+            }, ct);
+            await s.Inbox.SetStatusAsync(input.DepartmentId, input.Case.CaseId, input.TaskId, input.Status, ct);
+            await s.Journal.CloseAlertsAsync(input.Case.CaseId, input.DepartmentId, s.Time.GetUtcNow(), ct);
+            return true;
+        }
+    }
+
+    /// <summary>Raises a step alert (预警 / 黄牌 / 红牌) with the supervisors and on the step row.</summary>
+    internal sealed class RaiseStepAlert(PipelineServices s) : PipelineActivity<StepAlertInput, bool>
+    {
+        public override async Task<bool> RunAsync(ActivityCall context, StepAlertInput input)
+        {
+            var ct = context.CancellationToken;
+            await s.Journal.RaiseAlertAsync(input.Case.CaseId, input.Case.CaseNumber, input.Case.LicenceTypeId, input.DepartmentId, input.Level, input.At, input.Clock.DueDate, ct);
+            await s.Cases.UpdateDepartmentAsync(input.Case.CaseId, input.DepartmentId, r =>
+            {
+                if (r.AlertLevel >= (int)input.Level)
+                {
+                    return false;
+                }
+
+                r.AlertLevel = (int)input.Level;
+                return true;
+            }, ct);
+            await s.Journal.AppendAsync(input.Case, context.IdempotencyKey, input.At, "AlertRaised", "system", input.DepartmentId,
+                new Dictionary<string, string?> { ["level"] = input.Level.ToString() }, input.Clock, ct);
+            return true;
+        }
+    }
+}

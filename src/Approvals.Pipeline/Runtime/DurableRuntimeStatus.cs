@@ -1,0 +1,22 @@
+namespace Approvals.Pipeline.Runtime;
+
+/// <summary>What the readiness probe reports of the runtime: started or not, and the last start-up failure.</summary>
+internal sealed class DurableRuntimeStatus
+{
+    private volatile bool _started;
+    private volatile string? _lastError;
+
+    public bool IsStarted => _started;
+
+    public bool WorkerEnabled { get; internal set; } = true;
+
+    public string? LastError => _lastError;
+
+    internal void Started()
+    {
+        _lastError = null;
+        _started = true;
+    }
+
+    internal void Failed(Exception e) => _lastError = e.GetType().Name + ": " + e.Message;
+}
