@@ -20,10 +20,10 @@ param tags object
 ])
 param skuName string = 'Standard_ZRS'
 
-@description('Engine task hub name (DurableTask:HubName): names the {Hub}* tables, {hub}-control-NN queues and {hub}-payloads container.')
+@description('Durable task hub name (DurableTask:HubName): names the provider\'s {Hub}History/Instances/Partitions tables, {hub}-control-NN and {hub}-workitems queues and {hub}-largemessages/{hub}-leases containers.')
 param hubName string
 
-@description('Engine partitions (DurableTask:PartitionCount): one control queue each.')
+@description('Durable partitions (DurableTask:PartitionCount): one control queue each.')
 @minValue(1)
 @maxValue(64)
 param partitionCount int
@@ -65,15 +65,17 @@ var dataRoles = [
 var hubLower = toLower(hubName)
 var containerPrefix = toLower(tablePrefix)
 
-// src/Approvals.Durable/Storage/TaskHub.cs, src/Approvals.Functions/Storage/PipelineStorage.cs, Supervision/SupervisionStorage.cs.
+// The Durable Task Framework's Azure Storage provider (DurableTask.AzureStorage 2.11) and
+// src/Approvals.Pipeline/Storage/PipelineStorage.cs, Supervision/SupervisionStorage.cs.
 var tableNames = concat(
-  map(['Instances', 'Partitions', 'DeadLetters'], t => '${hubName}${t}'),
+  map(['History', 'Instances', 'Partitions'], t => '${hubName}${t}'),
   map(['Cases', 'Tasks', 'Applicants', 'Counters', 'Licences', 'Keys'], t => '${tablePrefix}${t}'),
   map(['Timeline', 'Alerts', 'StatsFacts', 'Complaints', 'Register'], t => '${tablePrefix}${t}')
 )
-var payloadContainer = '${hubLower}-payloads'
+var payloadContainer = '${hubLower}-largemessages'
 var plainContainers = [
   payloadContainer
+  '${hubLower}-leases'
   '${containerPrefix}-materials'
   '${containerPrefix}-licences'
 ]
@@ -208,7 +210,7 @@ resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2024-01-0
 }
 
 resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2024-01-01' = [
-  for q in controlQueues: {
+  for q in concat(controlQueues, ['${hubLower}-workitems']): {
     parent: queueService
     name: q
   }

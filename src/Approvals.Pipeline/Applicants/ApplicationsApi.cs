@@ -141,7 +141,7 @@ internal static class ApplicationsApi
         // orchestration exists, and never starts a second one.
         if (submittedNow is not null || await engine.GetInstanceAsync(id, cancellationToken) is null)
         {
-            var input = new CaseInput(id, row.Number, row.LicenceTypeId, row.LicenceTypeVersion, row.CalendarVersion!, row.SubmittedAt!.Value, row.ApplicantSubject);
+            var input = new CaseInput(id, row.Number, row.LicenceTypeId, row.LicenceTypeVersion, row.CalendarVersion!, row.SubmittedAt!.Value, row.ApplicantSubject, OrchestrationClock.ShiftOf(time));
             try
             {
                 await engine.ScheduleNewOrchestrationInstanceAsync(nameof(LicenceApproval), input, new StartOrchestrationOptions(id), cancellationToken);

@@ -1,3 +1,4 @@
+using Microsoft.DurableTask;
 namespace Approvals.Pipeline.Departments;
 
 /// <summary>
@@ -12,4 +13,13 @@ internal sealed class DepartmentDirectory(IConfiguration configuration)
 
     public Uri? WebhookUrl(string departmentId) =>
         Uri.TryCreate(configuration[$"Departments:{departmentId}:WebhookUrl"], UriKind.Absolute, out var u) ? u : null;
+
+    /// <summary>
+    /// Outgoing webhooks: after the inline attempt, 5 more with doubling waits from <c>Webhooks__FirstRetryInterval</c>
+    /// (2 s: about a minute in all), then the failure is recorded. The waits are durable timers on the system clock.
+    /// </summary>
+    public RetryPolicy WebhookRetry =>
+        new(5, TimeSpan.TryParse(configuration["Webhooks:FirstRetryInterval"], System.Globalization.CultureInfo.InvariantCulture, out var first) ? first : DefaultFirstRetry, 2.0, TimeSpan.FromSeconds(60));
+
+    public static readonly TimeSpan DefaultFirstRetry = TimeSpan.FromSeconds(2);
 }

@@ -88,6 +88,12 @@ internal sealed class ConfigurationValidator(
             }
         }
 
+        if (configuration["Webhooks:FirstRetryInterval"] is { Length: > 0 } retry
+            && (!TimeSpan.TryParse(retry, System.Globalization.CultureInfo.InvariantCulture, out var first) || first < TimeSpan.FromMilliseconds(100) || first > TimeSpan.FromMinutes(1)))
+        {
+            errors.Add("Webhooks__FirstRetryInterval must be a time span between 00:00:00.1 and 00:01:00.");
+        }
+
         var known = catalogue.Departments.Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
         foreach (var section in configuration.GetSection("Departments").GetChildren())
         {

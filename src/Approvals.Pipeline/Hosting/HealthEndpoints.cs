@@ -75,18 +75,50 @@ internal sealed class StorageHealthCheck(StorageConnection storage) : IHealthChe
 }
 
 /// <summary>
-/// The Durable runtime has started on this host (its task hub exists and DTFx's dispatchers run). Until then — storage
-/// unreachable at start, say — the probe is Unhealthy and says why; a client-only host (no worker) is Healthy.
+/// The Durable runtime has started on this host (its task hub exists and DTFx's dispatchers run) and owns at least one
+/// partition, read from the provider's partition table ({hub}Partitions, one row per control queue with its
+/// CurrentOwner). Not started — storage unreachable at start, say — is Unhealthy with the reason; started but owning
+/// no partition (more replicas than partitions, or just before a lease moves here) is Degraded, which still answers
+/// 200: the host serves HTTP and sends work to the owners. A client-only host (no worker) is Healthy.
 /// </summary>
-internal sealed class RuntimeHealthCheck(DurableRuntimeStatus status) : IHealthCheck
+internal sealed class RuntimeHealthCheck(DurableRuntimeStatus status, StorageConnection storage, Microsoft.Extensions.Options.IOptions<DurableRuntimeOptions> options) : IHealthCheck
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var result = !status.WorkerEnabled
-            ? HealthCheckResult.Healthy("No worker on this host (DurableTask__WorkerEnabled=false).")
-            : status.IsStarted
-                ? HealthCheckResult.Healthy("The Durable runtime runs.")
-                : HealthCheckResult.Unhealthy("The Durable runtime has not started" + (status.LastError is { } e ? ": " + e : "."));
-        return Task.FromResult(result);
+        if (!status.WorkerEnabled)
+        {
+            return HealthCheckResult.Healthy("No worker on this host (DurableTask__WorkerEnabled=false).");
+        }
+
+        if (!status.IsStarted)
+        {
+            return HealthCheckResult.Unhealthy("The Durable runtime has not started" + (status.LastError is { } e ? ": " + e : "."));
+        }
+
+        var o = options.Value;
+        var owned = new List<int>();
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(5));
+            var queues = o.ControlQueueNames.ToList();
+            await foreach (var row in storage.Tables.GetTableClient(o.HubName + "Partitions").QueryAsync<Azure.Data.Tables.TableEntity>(cancellationToken: timeout.Token))
+            {
+                if (row.GetString("CurrentOwner") == status.WorkerId && queues.IndexOf(row.RowKey) is >= 0 and var index)
+                {
+                    owned.Add(index);
+                }
+            }
+        }
+        catch (Exception e) when (e is Azure.RequestFailedException or OperationCanceledException)
+        {
+            return HealthCheckResult.Degraded("Partition ownership could not be read: " + e.GetType().Name + ".");
+        }
+
+        owned.Sort();
+        var data = new Dictionary<string, object> { ["partitions"] = o.PartitionCount, ["owned"] = owned.ToArray() };
+        return owned.Count == 0
+            ? HealthCheckResult.Degraded("The Durable runtime runs but owns no partition.", data: data)
+            : HealthCheckResult.Healthy($"Owns {owned.Count} of {o.PartitionCount} partitions.", data: data);
     }
 }

@@ -1,3 +1,4 @@
+using Approvals.Pipeline.Departments;
 using Microsoft.DurableTask;
 using Approvals.Pipeline.Cases;
 using Approvals.Licensing.Clock;
@@ -13,11 +14,8 @@ namespace Approvals.Pipeline.Orchestrations;
 /// A supplement request pauses the step clock until the applicant uploads every requested material, then the clock
 /// resumes under a new task id. A <c>Cancel</c> event (withdrawal) closes the task.
 /// </summary>
-internal sealed class DepartmentReview(CaseClocks clocks) : TaskOrchestrator<StepInput, StepOutcome>
+internal sealed class DepartmentReview(CaseClocks clocks, DepartmentDirectory departments) : TaskOrchestrator<StepInput, StepOutcome>
 {
-    /// <summary>Outgoing webhooks: after the inline attempt, 5 more over about a minute, then the failure is recorded.</summary>
-    internal static readonly RetryPolicy WebhookRetry = new(5, TimeSpan.FromSeconds(2), 2.0, TimeSpan.FromSeconds(60));
-
     public override async Task<StepOutcome> RunAsync(TaskOrchestrationContext context, StepInput input)
     {
         var type = clocks.Type(input.Case.LicenceTypeId, input.Case.LicenceTypeVersion);
@@ -32,7 +30,7 @@ internal sealed class DepartmentReview(CaseClocks clocks) : TaskOrchestrator<Ste
         var taskId = context.NewGuid().ToString("N");
         var instanceId = context.InstanceId;
         var opened = await context.CallAsync<OpenTaskResult>(nameof(ReviewActivities.OpenTask), new OpenTaskInput(input.Case, input.DepartmentId, taskId, instanceId, now(), events, false));
-        var notified = opened.WebhookPending ? NotifyAsync(context, input.Case, input.DepartmentId, taskId, opened.DueDate) : Task.CompletedTask;
+        var notified = opened.WebhookPending ? NotifyAsync(context, departments.WebhookRetry, input.Case, input.DepartmentId, taskId, opened.DueDate) : Task.CompletedTask;
         var raised = AlertLevel.None;
         while (true)
         {
@@ -100,11 +98,11 @@ internal sealed class DepartmentReview(CaseClocks clocks) : TaskOrchestrator<Ste
     }
 
     /// <summary>The signed webhook, with durable retries; a final failure is recorded, never fatal to the review.</summary>
-    internal static async Task NotifyAsync(TaskOrchestrationContext context, CaseInput c, string departmentId, string taskId, DateOnly? dueDate)
+    internal static async Task NotifyAsync(TaskOrchestrationContext context, RetryPolicy retry, CaseInput c, string departmentId, string taskId, DateOnly? dueDate)
     {
         try
         {
-            await context.CallAsync<bool>(nameof(WebhookActivities.NotifyDepartment), new NotifyInput(c, departmentId, taskId, dueDate), TaskOptions.FromRetryPolicy(WebhookRetry));
+            await context.CallAsync<bool>(nameof(WebhookActivities.NotifyDepartment), new NotifyInput(c, departmentId, taskId, dueDate), TaskOptions.FromRetryPolicy(retry));
         }
         catch (TaskFailedException e)
         {

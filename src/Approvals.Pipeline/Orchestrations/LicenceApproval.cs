@@ -1,3 +1,4 @@
+using Approvals.Pipeline.Departments;
 using Microsoft.DurableTask;
 using Approvals.Pipeline.Cases;
 using Approvals.Licensing.Catalogue;
@@ -14,7 +15,7 @@ namespace Approvals.Pipeline.Orchestrations;
 /// then issuance and publication — or rejection with every department's reasons. A withdrawal at any point before
 /// the join cancels the open department tasks. Replayed from history: all time from the context, no I/O here.
 /// </summary>
-internal sealed partial class LicenceApproval(CaseClocks clocks) : TaskOrchestrator<CaseInput, CaseOutcome>
+internal sealed partial class LicenceApproval(CaseClocks clocks, DepartmentDirectory departments) : TaskOrchestrator<CaseInput, CaseOutcome>
 {
     /// <summary>行政许可法 Art. 32: the window for 一次性告知 before an application counts as accepted.</summary>
     public const int DeemedAcceptanceWorkingDays = 5;
@@ -100,7 +101,7 @@ internal sealed partial class LicenceApproval(CaseClocks clocks) : TaskOrchestra
             if (opened.WebhookPending)
             {
                 // The service centre's back office is told like a department's; its retries run alongside the wait.
-                _ = DepartmentReview.NotifyAsync(context, input, centre, taskId, opened.DueDate);
+                _ = DepartmentReview.NotifyAsync(context, departments.WebhookRetry, input, centre, taskId, opened.DueDate);
             }
 
             var deemedAt = CaseClocks.Evaluate(events, calendar, rules, now()).DeemedAcceptedAt;

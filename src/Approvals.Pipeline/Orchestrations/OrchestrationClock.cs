@@ -24,6 +24,16 @@ internal sealed class OrchestrationClock
         _ = ListenAsync();
     }
 
+    /// <summary>
+    /// The shift a new case starts with: how far <paramref name="licensing"/> (the app's <see cref="TimeProvider"/>) runs
+    /// ahead of the system clock that DTFx's timers follow. Zero in service, where both are the system clock.
+    /// </summary>
+    public static TimeSpan ShiftOf(TimeProvider licensing)
+    {
+        ArgumentNullException.ThrowIfNull(licensing);
+        return licensing == TimeProvider.System ? TimeSpan.Zero : licensing.GetUtcNow() - TimeProvider.System.GetUtcNow();
+    }
+
     /// <summary>How far the licensing clock runs ahead of the orchestration's (system) clock.</summary>
     public TimeSpan Shift { get; private set; }
 

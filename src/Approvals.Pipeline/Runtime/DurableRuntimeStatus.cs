@@ -10,6 +10,9 @@ internal sealed class DurableRuntimeStatus
 
     public bool WorkerEnabled { get; internal set; } = true;
 
+    /// <summary>The worker id this host writes on partition leases.</summary>
+    public string WorkerId { get; internal set; } = string.Empty;
+
     public string? LastError => _lastError;
 
     internal void Started()

@@ -27,6 +27,12 @@ internal sealed partial class DurableRuntimeWorker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        status.WorkerEnabled = options.Value.WorkerEnabled;
+        if (!status.WorkerEnabled)
+        {
+            return; // a client-only process: it starts and raises, others run the work
+        }
+
         var delay = TimeSpan.FromSeconds(1);
         while (!stoppingToken.IsCancellationRequested)
         {

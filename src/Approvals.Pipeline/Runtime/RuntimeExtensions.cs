@@ -32,7 +32,7 @@ internal static class RuntimeExtensions
                 ExtendedSessionsEnabled = o.ExtendedSessionsEnabled,
                 ExtendedSessionIdleTimeout = TimeSpan.FromSeconds(o.ExtendedSessionIdleTimeoutInSeconds),
                 LeaseInterval = o.LeaseInterval,
-                WorkerId = o.WorkerId ?? $"{Environment.MachineName}-{Environment.ProcessId}",
+                WorkerId = sp.GetRequiredService<DurableRuntimeStatus>().WorkerId = o.WorkerId ?? $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}",
                 // Starting an id that is already running is refused (the submit handler relies on it), not a silent no-op.
                 ThrowExceptionOnInvalidDedupeStatus = true,
                 StorageAccountClientProvider = sp.GetRequiredService<StorageConnection>().RuntimeClients(),
@@ -40,21 +40,7 @@ internal static class RuntimeExtensions
             });
         });
         services.AddSingleton<DurableTaskClient>(sp => new ShimDurableTaskClient(sp.GetRequiredService<AzureStorageOrchestrationService>()));
-        services.AddHostedService(sp =>
-        {
-            var status = sp.GetRequiredService<DurableRuntimeStatus>();
-            status.WorkerEnabled = sp.GetRequiredService<IOptions<DurableRuntimeOptions>>().Value.WorkerEnabled;
-            return status.WorkerEnabled
-                ? ActivatorUtilities.CreateInstance<DurableRuntimeWorker>(sp)
-                : (IHostedService)new NoWorker();
-        });
+        services.AddHostedService<DurableRuntimeWorker>();
         return services;
-    }
-
-    private sealed class NoWorker : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

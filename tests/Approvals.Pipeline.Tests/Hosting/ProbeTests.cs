@@ -14,7 +14,7 @@ public sealed class ProbeTests
         + "BlobEndpoint=http://127.0.0.1:9/devstoreaccount1;QueueEndpoint=http://127.0.0.1:9/devstoreaccount1;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;";
 
     [Fact]
-    public async Task Ready_once_storage_answers_and_the_engine_owns_its_partitions()
+    public async Task Ready_once_storage_answers_and_the_runtime_owns_its_partitions()
     {
         using var app = new PipelineApp();
         using var http = app.CreateClient();
@@ -36,7 +36,7 @@ public sealed class ProbeTests
 
         report!["status"]!.GetValue<string>().Should().Be("Healthy", report.ToJsonString());
         report["checks"]!["storage"]!["status"]!.GetValue<string>().Should().Be("Healthy");
-        report["checks"]!["engine"]!["data"]!["owned"]!.AsArray().Select(p => p!.GetValue<int>()).Should().BeEquivalentTo([0, 1]);
+        report["checks"]!["durable"]!["data"]!["owned"]!.AsArray().Select(p => p!.GetValue<int>()).Should().BeEquivalentTo([0, 1]);
     }
 
     [Fact]
@@ -52,6 +52,6 @@ public sealed class ProbeTests
 
         ready.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
         report["checks"]!["storage"]!["status"]!.GetValue<string>().Should().Be("Unhealthy");
-        report["checks"]!["engine"]!["status"]!.GetValue<string>().Should().Be("Unhealthy");
+        report["checks"]!["durable"]!["status"]!.GetValue<string>().Should().Be("Unhealthy");
     }
 }

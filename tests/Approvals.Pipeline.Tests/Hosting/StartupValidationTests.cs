@@ -15,10 +15,17 @@ public sealed class StartupValidationTests
     }
 
     /// <summary>What the host says when it refuses to start with this one setting.</summary>
-    private static string StartFailureWith(string setting, string value)
+    private static string StartFailureWith(string setting, string value) => StartFailureWith(new() { [setting] = value });
+
+    /// <summary>What the host says when it refuses to start with these settings.</summary>
+    private static string StartFailureWith(Dictionary<string, string> settings)
     {
         using var app = new PipelineApp();
-        app.Settings[setting] = value;
+        foreach (var (k, v) in settings)
+        {
+            app.Settings[k] = v;
+        }
+
         return StartFailure(app).ToString();
     }
 
@@ -105,24 +112,28 @@ public sealed class StartupValidationTests
     }
 
     [Fact]
-    public void An_engine_commit_linger_over_1_s_is_refused()
+    public void Durable_settings_out_of_range_are_refused_together()
     {
-        StartFailureWith("DurableTask:CommitLinger", "00:00:05").Should().Contain("DurableTask:CommitLinger 00:00:05 must be between 0 and 1 s");
+        var message = StartFailureWith(new()
+        {
+            ["DurableTask:PartitionCount"] = "17",
+            ["DurableTask:MaxQueuePollingInterval"] = "00:10:00",
+            ["DurableTask:HubName"] = "1hub",
+        });
+
+        message.Should().Contain("DurableTask__PartitionCount 17 must be between 1 and 16")
+            .And.Contain("DurableTask__MaxQueuePollingInterval 00:10:00 must be between")
+            .And.Contain("DurableTask__HubName '1hub' must be 3–45 letters or digits");
     }
 
-    [Theory]
-    [InlineData(null, 100)]
-    [InlineData("00:00:00", 0)]
-    public void Engine_commits_linger_100_ms_unless_configured(string? value, int expectedMs)
+    [Fact]
+    public void Durable_defaults_poll_idle_queues_every_second()
     {
         using var app = new PipelineApp();
-        if (value is not null)
-        {
-            app.Settings["DurableTask:CommitLinger"] = value;
-        }
 
-        var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Approvals.Durable.DurableTaskOptions>>().Value;
+        var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Approvals.Pipeline.Runtime.DurableRuntimeOptions>>().Value;
 
-        options.CommitLinger.Should().Be(TimeSpan.FromMilliseconds(expectedMs));
+        options.MaxQueuePollingInterval.Should().Be(TimeSpan.FromSeconds(1));
+        options.ControlQueueVisibilityTimeout.Should().BeLessThanOrEqualTo(TimeSpan.FromMinutes(1), "a killed host must not stall its instances for the provider's 5-minute default");
     }
 }

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using Approvals.Durable;
-using Approvals.Durable.Storage;
+using Approvals.Pipeline.Runtime;
+using Approvals.Pipeline.Storage;
 using Approvals.Pipeline.Hosting;
 using FluentAssertions;
 using Microsoft.AspNetCore.Builder;
@@ -40,8 +40,8 @@ public sealed class TelemetryTests
         app.Services.GetService<TracerProvider>().Should().NotBeNull();
         app.Services.GetService<MeterProvider>().Should().NotBeNull();
         app.Services.GetServices<IHostedService>().Should().Contain(s => s is QueueDepthSampler);
-        using var engineSource = new ActivitySource("Approvals.Durable");
-        engineSource.HasListeners().Should().BeTrue("the engine's episodes and activities are traced");
+        using var runtimeSource = new ActivitySource("DurableTask.Core");
+        runtimeSource.HasListeners().Should().BeTrue("the Durable runtime's orchestrations and activities are traced");
     }
 
     [Fact]
@@ -57,13 +57,13 @@ public sealed class TelemetryTests
     public async Task Queue_depth_gauge_reports_each_control_queue()
     {
         var storage = StorageConnection.Create("UseDevelopmentStorage=true");
-        var engine = new DurableTaskOptions { HubName = "q" + Guid.NewGuid().ToString("N")[..10], PartitionCount = 2 };
+        var engine = new DurableRuntimeOptions { HubName = "q" + Guid.NewGuid().ToString("N")[..10], PartitionCount = 2 };
         foreach (var name in engine.ControlQueueNames)
         {
             await storage.Queues.GetQueueClient(name).CreateIfNotExistsAsync();
         }
 
-        var busy = storage.Queues.GetQueueClient(engine.ControlQueueNames[1]);
+        var busy = storage.Queues.GetQueueClient(engine.ControlQueueNames.ElementAt(1));
         for (var i = 0; i < 3; i++)
         {
             await busy.SendMessageAsync("wake-up");
@@ -110,6 +110,6 @@ public sealed class TelemetryTests
             }
         }
 
-        depths.Should().BeEquivalentTo(new Dictionary<string, long> { [engine.ControlQueueNames[0]] = 0, [engine.ControlQueueNames[1]] = 3 });
+        depths.Should().BeEquivalentTo(new Dictionary<string, long> { [engine.ControlQueueNames.First()] = 0, [engine.ControlQueueNames.ElementAt(1)] = 3 });
     }
 }

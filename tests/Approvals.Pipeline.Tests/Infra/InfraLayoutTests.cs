@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Approvals.Durable.Storage;
 using Approvals.Pipeline.Hosting;
 using Approvals.Pipeline.Storage;
 using Approvals.Pipeline.Supervision;
@@ -51,14 +50,14 @@ public sealed class InfraLayoutTests(InfraModel infra)
     [Fact]
     public void Storage_EngineTaskHub_TablesQueuesAndPayloadContainerDeclared()
     {
-        // Names of src/Approvals.Durable/Storage/TaskHub.cs (README, "Storage layout").
+        // The names DurableTask.AzureStorage gives a task hub's tables, containers and queues.
         var hub = infra.Env["DurableTask__HubName"].Value!;
         var partitions = int.Parse(infra.Env["DurableTask__PartitionCount"].Value!, CultureInfo.InvariantCulture);
         var lower = hub.ToLowerInvariant();
 
-        DeclaredLeaves($"{Storage}/tableServices/tables").Should().Contain([$"{hub}Instances", $"{hub}Partitions", $"{hub}DeadLetters"]);
-        DeclaredLeaves($"{Storage}/blobServices/containers").Should().Contain($"{lower}-payloads");
-        DeclaredLeaves($"{Storage}/queueServices/queues").Should().BeEquivalentTo(ControlQueues(lower, partitions));
+        DeclaredLeaves($"{Storage}/tableServices/tables").Should().Contain([$"{hub}History", $"{hub}Instances", $"{hub}Partitions"]);
+        DeclaredLeaves($"{Storage}/blobServices/containers").Should().Contain([$"{lower}-largemessages", $"{lower}-leases"]);
+        DeclaredLeaves($"{Storage}/queueServices/queues").Should().BeEquivalentTo(ControlQueues(lower, partitions).Append($"{lower}-workitems"));
         partitions.Should().Be((int)infra.Parameter("partitionCount")!);
     }
 
@@ -162,5 +161,5 @@ public sealed class InfraLayoutTests(InfraModel infra)
 
     // The engine's own names, so a renamed queue in the engine fails here until the Bicep follows.
     private static IEnumerable<string> ControlQueues(string hub, int partitions) =>
-        new Approvals.Durable.DurableTaskOptions { HubName = hub, PartitionCount = partitions }.ControlQueueNames;
+        new Approvals.Pipeline.Runtime.DurableRuntimeOptions { HubName = hub, PartitionCount = partitions }.ControlQueueNames;
 }

@@ -4,7 +4,7 @@ namespace Approvals.Pipeline.Tests.Pipeline;
 
 /// <summary>
 /// Deemed acceptance (Art. 32) and the 预警 / 黄牌 / 红牌 alerts, driven by advancing the fake clock that the
-/// orchestrations' durable timers follow. Calendar facts: 2026-11-23 is a Monday; no holidays until January.
+/// orchestrations' licensing clock follows (<see cref="PipelineApp.AdvanceAsync"/>). Calendar facts: 2026-11-23 is a Monday; no holidays until January.
 /// </summary>
 public sealed class AcceptanceAndAlertTests(PipelineApp app) : IClassFixture<PipelineApp>
 {
@@ -67,16 +67,7 @@ public sealed class AcceptanceAndAlertTests(PipelineApp app) : IClassFixture<Pip
 
     private static DateTimeOffset Local(int y, int m, int d, int h) => new DateTimeOffset(y, m, d, h, 0, 0, TimeSpan.FromHours(8)).ToUniversalTime();
 
-    private Task AdvanceToAsync(DateTimeOffset at)
-    {
-        var delta = at - app.Time.GetUtcNow();
-        if (delta > TimeSpan.Zero)
-        {
-            app.Time.Advance(delta);
-        }
-
-        return Task.CompletedTask;
-    }
+    private Task AdvanceToAsync(DateTimeOffset at) => app.AdvanceToAsync(at);
 
     private static Task<JsonObject> WaitForAlertAsync(Driver driver, string id, string level) =>
         driver.WaitForCaseAsync(id, v => Driver.Department(v, "market-supervision")["alertRaised"]!.GetValue<string>() == level, "alert " + level, nudge: TimeSpan.FromMinutes(1));

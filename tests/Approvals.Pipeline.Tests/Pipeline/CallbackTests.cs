@@ -49,8 +49,8 @@ public sealed class CallbackTests(PipelineApp app) : IClassFixture<PipelineApp>
         };
         request.Headers.Add("webhook-id", "msg_tampered");
         request.Headers.Add("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        request.Headers.Add("webhook-signature", Functions.Departments.WebhookSignature.Sign(
-            Functions.Departments.WebhookSignature.SecretBytes(PipelineApp.SecretOf("fire-rescue")), "msg_tampered", timestamp, signedFor));
+        request.Headers.Add("webhook-signature", global::Approvals.Pipeline.Departments.WebhookSignature.Sign(
+            global::Approvals.Pipeline.Departments.WebhookSignature.SecretBytes(PipelineApp.SecretOf("fire-rescue")), "msg_tampered", timestamp, signedFor));
         using var client = app.CreateClient();
         (await client.SendAsync(request)).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         Driver.Department(await driver.GetCaseAsync(id), "fire-rescue")["status"]!.GetValue<string>().Should().Be("Pending");
@@ -111,13 +111,13 @@ public sealed class CallbackTests(PipelineApp app) : IClassFixture<PipelineApp>
         var id = await driver.SubmitCompleteCaseAsync();
         var healthTask = await driver.WaitForTaskAsync(id, "health");
         var fireTask = await driver.WaitForTaskAsync(id, "fire-rescue");
-        var store = app.Services.GetRequiredService<Functions.Cases.CaseStore>();
+        var store = app.Services.GetRequiredService<global::Approvals.Pipeline.Cases.CaseStore>();
         store.OpenTasks.Get(id, "health").Should().NotBeNull("the task this process opened is remembered");
         var newTask = Guid.NewGuid().ToString("N");
-        var health = (await store.Table.GetEntityAsync<TableEntity>(id, Functions.Cases.DepartmentRow.KeyFor(id, "health"))).Value;
+        var health = (await store.Table.GetEntityAsync<TableEntity>(id, global::Approvals.Pipeline.Cases.DepartmentRow.KeyFor(id, "health"))).Value;
         health["TaskId"] = newTask;
         await store.Table.UpdateEntityAsync(health, health.ETag, TableUpdateMode.Merge);
-        var fire = (await store.Table.GetEntityAsync<TableEntity>(id, Functions.Cases.DepartmentRow.KeyFor(id, "fire-rescue"))).Value;
+        var fire = (await store.Table.GetEntityAsync<TableEntity>(id, global::Approvals.Pipeline.Cases.DepartmentRow.KeyFor(id, "fire-rescue"))).Value;
         fire["Comment"] = "另一台主机写过";
         await store.Table.UpdateEntityAsync(fire, fire.ETag, TableUpdateMode.Merge);
 
@@ -128,10 +128,10 @@ public sealed class CallbackTests(PipelineApp app) : IClassFixture<PipelineApp>
         // The remembered ETag is stale: the claim fails, the row is read, and the decision is stored on the fresh row.
         (await driver.DecideAsync(id, "fire-rescue", Driver.Approve(fireTask))).StatusCode.Should().Be(HttpStatusCode.Accepted);
 
-        var stored = (await store.Table.GetEntityAsync<TableEntity>(id, Functions.Cases.DepartmentRow.KeyFor(id, "fire-rescue"))).Value;
+        var stored = (await store.Table.GetEntityAsync<TableEntity>(id, global::Approvals.Pipeline.Cases.DepartmentRow.KeyFor(id, "fire-rescue"))).Value;
         stored.GetString("Status").Should().Be("Approved");
         stored.GetString("Comment").Should().Be("符合条件");
-        (await store.Table.GetEntityAsync<TableEntity>(id, Functions.Cases.DepartmentRow.KeyFor(id, "health"))).Value.GetString("Status").Should().Be("Approved");
+        (await store.Table.GetEntityAsync<TableEntity>(id, global::Approvals.Pipeline.Cases.DepartmentRow.KeyFor(id, "health"))).Value.GetString("Status").Should().Be("Approved");
         store.OpenTasks.Get(id, "fire-rescue").Should().BeNull("a claimed task is forgotten");
     }
 

@@ -27,7 +27,7 @@ public sealed class CaseFlowTests(PipelineApp app) : IClassFixture<PipelineApp>
         var issued = await driver.WaitForStatusAsync(id, "Issued");
         issued["departments"]!.AsArray().Select(d => d!["status"]!.GetValue<string>()).Should().AllBe("Approved");
         await driver.AssertViewMatchesPartitionAsync(id);
-        issued["dueDate"].Should().NotBeNull();
+        issued["dueDate"].Should().NotBeNull(issued.ToJsonString());
         var licenceNumber = issued["licence"]!["licenceNumber"]!.GetValue<string>();
 
         var licence = await driver.Http.GetFromJsonAsync<JsonObject>($"/api/applications/{id}/licence");
@@ -119,7 +119,7 @@ public sealed class CaseFlowTests(PipelineApp app) : IClassFixture<PipelineApp>
         var second = await driver.SubmitCompleteCaseAsync();
         await driver.WaitForStatusAsync(first, "InReview");
         await driver.WaitForStatusAsync(second, "InReview");
-        var table = app.Services.GetRequiredService<Functions.Cases.CaseStore>().Table;
+        var table = app.Services.GetRequiredService<global::Approvals.Pipeline.Cases.CaseStore>().Table;
 
         async Task<List<string>> RowKeysAsync(string caseId)
         {

@@ -98,7 +98,7 @@ internal sealed class Driver(PipelineApp app, string subject = "applicant-1")
             await Task.Delay(25);
             if (nudge is { } step)
             {
-                app.Time.Advance(step);
+                await app.AdvanceAsync(step);
             }
         }
         while (DateTime.UtcNow < deadline);
@@ -110,26 +110,13 @@ internal sealed class Driver(PipelineApp app, string subject = "applicant-1")
     public async Task<string> EngineStateAsync(string caseId)
     {
         var sb = new StringBuilder();
-        foreach (var instance in new[] { caseId }.Concat(TestCatalogue.Departments.Select(d => $"{caseId}-{d}")))
+        foreach (var instance in new[] { caseId }.Concat(TestCatalogue.Departments.Select(d => global::Approvals.Pipeline.Orchestrations.InstanceIds.ForStep(caseId, d))))
         {
             var meta = await app.Engine.GetInstanceAsync(instance, true);
-            if (meta is null)
+            if (meta is not null)
             {
-                continue;
+                sb.Append(CultureInfo.InvariantCulture, $"[{instance}: {meta.RuntimeStatus} {meta.FailureDetails?.ErrorMessage}] ");
             }
-
-            sb.Append(CultureInfo.InvariantCulture, $"[{instance}: {meta.RuntimeStatus} {meta.FailureDetails?.ErrorMessage} | ");
-            foreach (var h in (await app.Engine.GetOrchestrationHistoryAsync(instance)).TakeLast(4))
-            {
-                sb.Append(CultureInfo.InvariantCulture, $"{h.EventType} {h.Name} {h.Data?[..Math.Min(120, h.Data.Length)]}; ");
-            }
-
-            sb.Append("] ");
-        }
-
-        foreach (var d in await app.Engine.GetDeadLettersAsync())
-        {
-            sb.Append(CultureInfo.InvariantCulture, $"[dead letter {d.Name} {d.InstanceId}: {d.LastError}] ");
         }
 
         return sb.ToString();

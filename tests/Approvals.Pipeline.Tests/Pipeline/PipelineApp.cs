@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
-using Approvals.Durable;
+using Microsoft.DurableTask.Client;
 using Approvals.Pipeline.Storage;
 using Approvals.Licensing.Catalogue;
 using Microsoft.AspNetCore.Hosting;
@@ -17,7 +17,7 @@ namespace Approvals.Pipeline.Tests.Pipeline;
 
 /// <summary>
 /// The function app in process against Azurite, one per test class: its own table prefix and task hub, a fake
-/// clock that the engine's durable timers follow, the test catalogue, a symmetric JWT key (tokens minted by
+/// clock that the orchestrations' licensing clock follows (<see cref="AdvanceAsync"/>), the test catalogue, a symmetric JWT key (tokens minted by
 /// <see cref="Token"/>) and a callback secret per department.
 /// </summary>
 public class PipelineApp : WebApplicationFactory<Program>
@@ -31,7 +31,7 @@ public class PipelineApp : WebApplicationFactory<Program>
 
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..10];
 
-    public FakeTimeProvider Time { get; } = new(Start);
+    public TestClock Time { get; } = new(Start);
 
     public string TablePrefix => "t" + _suffix;
 
@@ -106,6 +106,30 @@ public class PipelineApp : WebApplicationFactory<Program>
             s.AddSingleton(TestCatalogue.Load());
         });
     }
+
+    /// <summary>
+    /// Moves the fake clock on and tells every running orchestration of this app's task hub (test-only
+    /// <c>ClockShifted</c> event): their licensing-clock timers re-arm, so working days pass without waiting.
+    /// </summary>
+    public async Task AdvanceAsync(TimeSpan delta)
+    {
+        if (delta <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        Time.Advance(delta);
+        var shift = global::Approvals.Pipeline.Orchestrations.OrchestrationClock.ShiftOf(Time);
+        var running = new OrchestrationQuery(Statuses: [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Pending]);
+        await foreach (var instance in Engine.GetAllInstancesAsync(running))
+        {
+            await Engine.RaiseEventAsync(instance.InstanceId, global::Approvals.Pipeline.Orchestrations.EventNames.ClockShifted,
+                new global::Approvals.Pipeline.Orchestrations.ClockShiftedEvent(shift));
+        }
+    }
+
+    /// <summary>Moves the fake clock on to <paramref name="at"/> (see <see cref="AdvanceAsync(TimeSpan)"/>).</summary>
+    public Task AdvanceToAsync(DateTimeOffset at) => AdvanceAsync(at - Time.GetUtcNow());
 
     /// <summary>An HTTP client carrying an applicant token.</summary>
     public HttpClient Applicant(string subject)

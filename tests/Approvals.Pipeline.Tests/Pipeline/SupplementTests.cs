@@ -19,7 +19,7 @@ public sealed class SupplementTests(PipelineApp app) : IClassFixture<PipelineApp
         original["dueDate"]!.GetValue<string>().Should().Be("2026-11-27", "received Monday 23rd, counted from Tuesday, 4 working days");
 
         // Wednesday 25th 09:00: Tuesday is used, Wednesday counts from the pause on.
-        app.Time.Advance(Local(11, 25, 9) - app.Time.GetUtcNow());
+        await app.AdvanceToAsync(Local(11, 25, 9));
         (await driver.DecideAsync(id, "health", Driver.Supplement(taskId, "floor-plan"))).StatusCode.Should().Be(HttpStatusCode.Accepted);
         var paused = await driver.WaitForCaseAsync(id, v => v["status"]!.GetValue<string>() == "AwaitingSupplement"
             && Driver.Department(v, "health")["clock"]!["paused"]!.GetValue<bool>(), "paused");
@@ -33,7 +33,7 @@ public sealed class SupplementTests(PipelineApp app) : IClassFixture<PipelineApp
         await driver.AssertViewMatchesPartitionAsync(id);
 
         // Three working days pass while paused: nothing is counted.
-        app.Time.Advance(Local(11, 30, 9) - app.Time.GetUtcNow());
+        await app.AdvanceToAsync(Local(11, 30, 9));
         var later = Driver.Department(await driver.GetCaseAsync(id), "health");
         later["clock"]!["workingDaysUsed"]!.GetValue<int>().Should().Be(usedAtPause);
         later["alertRaised"]!.GetValue<string>().Should().Be("None", "a paused clock raises no alert although the original due date passed");

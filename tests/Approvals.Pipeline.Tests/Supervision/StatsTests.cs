@@ -76,13 +76,14 @@ public sealed class StatsTests(SupervisionHost host) : IClassFixture<Supervision
     [Fact]
     public async Task GetStats_PeriodBoundaries_AreChinaCalendarDays()
     {
-        // 2025-10-31T16:30Z is already 1 November in China.
+        // 2024-10-31T16:30Z is already 1 November in China. (Another year than the other tests of this class, which
+        // share the host: their totals must not depend on the order the tests run in.)
         var caseId = SupervisionHost.NewCaseId();
-        await host.Recorder.RecordReceivedAsync(new CaseReceived(caseId, "B", "boundary-" + caseId[..6], ["b-dept"], new DateTimeOffset(2025, 10, 31, 16, 30, 0, TimeSpan.Zero)), _ct);
+        await host.Recorder.RecordReceivedAsync(new CaseReceived(caseId, "B", "boundary-" + caseId[..6], ["b-dept"], new DateTimeOffset(2024, 10, 31, 16, 30, 0, TimeSpan.Zero)), _ct);
 
         using var client = host.Client();
-        var october = await client.GetFromJsonAsync<JsonElement>("/api/supervision/stats?from=2025-10-01&to=2025-10-31", _ct);
-        var november = await client.GetFromJsonAsync<JsonElement>("/api/supervision/stats?from=2025-11-01&to=2025-11-01", _ct);
+        var october = await client.GetFromJsonAsync<JsonElement>("/api/supervision/stats?from=2024-10-01&to=2024-10-31", _ct);
+        var november = await client.GetFromJsonAsync<JsonElement>("/api/supervision/stats?from=2024-11-01&to=2024-11-01", _ct);
 
         var type = "boundary-" + caseId[..6];
         october.GetProperty("licenceTypes").EnumerateArray().Select(t => t.GetProperty("id").GetString()).Should().NotContain(type);

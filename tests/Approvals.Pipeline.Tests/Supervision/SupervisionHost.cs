@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
-using Approvals.Durable.Storage;
+using Approvals.Pipeline.Storage;
 using Approvals.Pipeline.Identity;
 using Approvals.Pipeline.Supervision;
 using Azure.Data.Tables;
