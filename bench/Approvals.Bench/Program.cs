@@ -1,6 +1,4 @@
-using Approvals.Bench.Engine;
-
-// scripts/bench.sh <command> [scenario…]. Each benchmark family lives in its own folder with one entry point.
+// scripts/bench.sh pipeline [options]: the end-to-end benchmark against Azurite.
 using var cts = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
@@ -8,17 +6,15 @@ Console.CancelKeyPress += (_, e) =>
     cts.Cancel();
 };
 
-var command = args.FirstOrDefault() ?? "engine";
+var command = args.FirstOrDefault() ?? "pipeline";
 return command switch
 {
-    "engine" => await EngineBench.RunAsync(args[1..], cts.Token),
     "pipeline" => await Approvals.Bench.Pipeline.PipelineBench.RunAsync(args[1..], cts.Token),
-    _ when EngineBench.Has(command) => await EngineBench.RunAsync(args, cts.Token),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine($"Usage: scripts/bench.sh engine [{string.Join("|", EngineBench.Names)}…] | pipeline [cases]");
+    Console.Error.WriteLine("Usage: scripts/bench.sh pipeline [cases]");
     return 2;
 }

@@ -6,7 +6,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Approvals.Bench.Shared;
-using Approvals.Durable.Storage;
+using Approvals.Pipeline.Storage;
 using Approvals.Pipeline.Departments;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -60,7 +60,7 @@ internal static class PipelineBench
         // --rate <cases/s>: the latency round's open-loop submission rate, the target's 10 by default.
         var rate = IntOption(args, "--rate") ?? (int)TargetCasesPerSecond;
         // --callers: also break the storage calls down by the app or engine code that made them (slower: a stack trace each).
-        Engine.Diagnostics.StorageCallRecorder.AttributeCallers = args.Contains("--callers");
+        Approvals.Bench.Diagnostics.StorageCallRecorder.AttributeCallers = args.Contains("--callers");
         var log = new Progress("pipeline");
         Console.WriteLine($"Pipeline benchmark against Azurite: {cases} cases × {BenchApp.Departments.Length} departments, signed callbacks, "
             + $"after {warmup} warm-up cases; round 1 submits all at once, round 2 at {rate} cases/s");
@@ -74,7 +74,7 @@ internal static class PipelineBench
             Console.WriteLine($"  {db}");
         }
 
-        Engine.Diagnostics.StorageCallRecorder.UseEndpoints(storage);
+        Approvals.Bench.Diagnostics.StorageCallRecorder.UseEndpoints(storage);
         await using var departments = new DepartmentSimulator();
         await departments.StartAsync(ct);
         BenchApp.SetContentRoot();
@@ -147,7 +147,7 @@ internal static class PipelineBench
 
     /// <summary>Prepares a round's drafts (not timed), submits them (all at once when <paramref name="rate"/> is 0) and follows them until issued.</summary>
     private static async Task<RoundResult?> RunRoundAsync(
-        string name, int rate, BenchApp app, HttpClient http, Approvals.Durable.Storage.StorageRequestCounter counter, RoundHolder rounds,
+        string name, int rate, BenchApp app, HttpClient http, Approvals.Pipeline.Storage.StorageRequestCounter counter, RoundHolder rounds,
         DepartmentSimulator departments, int cases, Progress log, CancellationToken ct)
     {
         var probe = Machine.SpeedProbe();
@@ -156,20 +156,18 @@ internal static class PipelineBench
         var setupEnd = counter.Snapshot();
         log.Say($"{name}: {cases} drafts with materials prepared ({Total(setupStart, setupEnd) / (double)cases:0.0} storage requests per draft); speed probe CPU {probe.Cpu:0} ms, loopback {probe.Loopback:0} ms");
 
-        using var calls = new Engine.Diagnostics.StorageCallRecorder();
-        using var meter = new Engine.Diagnostics.EngineMeter();
-        Engine.Diagnostics.StorageCallRecorder.Callers.Clear();
+        using var calls = new Approvals.Bench.Diagnostics.StorageCallRecorder();
+        Approvals.Bench.Diagnostics.StorageCallRecorder.Callers.Clear();
         var exceptions = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         void CountException(object? sender, System.Runtime.ExceptionServices.FirstChanceExceptionEventArgs e) =>
             exceptions.AddOrUpdate(e.Exception is Azure.RequestFailedException r ? $"{r.GetType().Name} {r.Status} {r.ErrorCode}" : e.Exception.GetType().Name, 1, (_, n) => n + 1);
         AppDomain.CurrentDomain.FirstChanceException += CountException;
         var gcPause = GC.GetTotalPauseDuration();
         var cpu = Environment.CpuUsage.TotalTime;
-        var azuriteCpu = Machine.AzuriteCpu(Engine.Diagnostics.StorageCallRecorder.TablePort);
+        var azuriteCpu = Machine.AzuriteCpu(Approvals.Bench.Diagnostics.StorageCallRecorder.TablePort);
         var (jitTime, jitMethods) = (System.Runtime.JitInfo.GetCompilationTime(), System.Runtime.JitInfo.GetCompiledMethodCount());
         var run = new RunState(cases);
         var runStart = counter.Snapshot();
-        var (episodesStart, activitiesStart, batchedStart) = (meter.Episodes, meter.Activities, meter.Batched());
         calls.TakeSnapshot();
         var clock = Stopwatch.StartNew();
         run.Clock = clock; // before the first submit: early cases finish while later ones are still being submitted
@@ -189,7 +187,7 @@ internal static class PipelineBench
         var byOperation = calls.TakeSnapshot();
         AppDomain.CurrentDomain.FirstChanceException -= CountException;
         var processCpu = Environment.CpuUsage.TotalTime - cpu;
-        var emulatorCpu = Machine.AzuriteCpu(Engine.Diagnostics.StorageCallRecorder.TablePort) - azuriteCpu;
+        var emulatorCpu = Machine.AzuriteCpu(Approvals.Bench.Diagnostics.StorageCallRecorder.TablePort) - azuriteCpu;
         (jitTime, jitMethods) = (System.Runtime.JitInfo.GetCompilationTime() - jitTime, System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethods);
         gcPause = GC.GetTotalPauseDuration() - gcPause;
 
@@ -199,21 +197,15 @@ internal static class PipelineBench
         sb.AppendLine(CultureInfo.InvariantCulture, $"Round '{name}' ({(rate > 0 ? $"{rate} cases/s" : "all at once")}; speed probe before → after: CPU {probe.Cpu:0} → {after.Cpu:0} ms, loopback {probe.Loopback:0} → {after.Loopback:0} ms): {cases / elapsed.TotalSeconds:0.0} cases/s over {elapsed.TotalSeconds:0.0} s, last submit at {lastSubmit.TotalSeconds:0.0} s.");
         sb.AppendLine(CultureInfo.InvariantCulture, $"  Storage requests per case: {total / (double)cases:0.0} in all ({Per(runStart, runEnd, cases)}), of which {run.OwnReads / (double)cases:0.0} are the benchmark's own reads (status point reads, register queries); "
             + $"{(total - run.OwnReads) / (double)cases:0.0} for the pipeline itself (submit, orchestrations, activities, callbacks, webhooks, issuance). Setup (draft + 2 uploads): {Total(setupStart, setupEnd) / (double)cases:0.0} per case.");
-        // Each episode is one write of an instance (shared with others' in one entity-group transaction when they coincide).
-        sb.AppendLine(CultureInfo.InvariantCulture, $"  Engine: {(meter.Episodes - episodesStart) / (double)cases:0.0} episodes and {(meter.Activities - activitiesStart) / (double)cases:0.0} activity runs per case.");
-        var batched = meter.Batched().Select(kv => (Table: kv.Key, Writes: kv.Value.Writes - batchedStart.GetValueOrDefault(kv.Key).Writes, Transactions: kv.Value.Transactions - batchedStart.GetValueOrDefault(kv.Key).Transactions))
-            .Where(b => b.Writes > 0).OrderByDescending(b => b.Transactions);
-        sb.AppendLine("  Group commits per case, writes → transactions: " + string.Join(", ", batched.Select(b =>
-            string.Create(CultureInfo.InvariantCulture, $"{System.Text.RegularExpressions.Regex.Replace(b.Table, "^[0-9a-f]{11}", "")} {b.Writes / (double)cases:0.0} → {b.Transactions / (double)cases:0.0}"))) + ".");
         sb.AppendLine(CultureInfo.InvariantCulture,
             $"  CPU: Azurite {(emulatorCpu is { } e ? $"{e.TotalSeconds:0.0} s ({e.TotalMilliseconds / cases:0} ms per case)" : "not a local process")}, benchmark process (app, engine, departments, harness) {processCpu.TotalSeconds:0.0} s ({processCpu.TotalMilliseconds / cases:0} ms per case) of which JIT {jitTime.TotalSeconds:0.0} s ({jitMethods} methods compiled); "
             + $"GC pauses {gcPause.TotalMilliseconds:0} ms; first-chance exceptions (each await level that rethrows counts again): {(exceptions.IsEmpty ? "none" : string.Join(", ", exceptions.OrderByDescending(x => x.Value).Select(x => $"{x.Key} {x.Value}")))}.");
         // Every HTTP call of the round by operation (calls to the app and the departments appear as "(not storage)").
-        sb.Append(Engine.Diagnostics.StorageCallRecorder.Format(byOperation, cases, "case"));
-        if (Engine.Diagnostics.StorageCallRecorder.AttributeCallers)
+        sb.Append(Approvals.Bench.Diagnostics.StorageCallRecorder.Format(byOperation, cases, "case"));
+        if (Approvals.Bench.Diagnostics.StorageCallRecorder.AttributeCallers)
         {
             sb.AppendLine("  Storage calls per case by calling code:");
-            foreach (var (caller, count) in Engine.Diagnostics.StorageCallRecorder.Callers.OrderByDescending(kv => kv.Value))
+            foreach (var (caller, count) in Approvals.Bench.Diagnostics.StorageCallRecorder.Callers.OrderByDescending(kv => kv.Value))
             {
                 sb.AppendLine(CultureInfo.InvariantCulture, $"  {count / (double)cases,6:0.00}  {caller}");
             }
@@ -289,21 +281,12 @@ internal static class PipelineBench
 
     private static async Task ExplainStuckAsync(BenchApp app, HttpClient http, RunState run, string[] ids)
     {
-        var engine = app.Services.GetRequiredService<Approvals.Durable.DurableTaskClient>();
+        var engine = app.Services.GetRequiredService<Microsoft.DurableTask.Client.DurableTaskClient>();
         foreach (var id in ids.Where(i => !run.IssuedIds.ContainsKey(i)).Take(5))
         {
             var view = await http.GetFromJsonAsync<JsonObject>(new Uri($"/api/applications/{id}", UriKind.Relative));
             var meta = await engine.GetInstanceAsync(id, true);
             Console.Error.WriteLine($"stuck {id}: {view?["status"]}, instance {meta?.RuntimeStatus} {meta?.FailureDetails?.ErrorMessage}");
-            foreach (var h in (await engine.GetOrchestrationHistoryAsync(id)).TakeLast(6))
-            {
-                Console.Error.WriteLine($"    {h.EventType} {h.Name} {h.TaskId} {h.Data?[..Math.Min(160, h.Data.Length)]}");
-            }
-        }
-
-        foreach (var d in await engine.GetDeadLettersAsync())
-        {
-            Console.Error.WriteLine($"dead letter {d.Kind} {d.Name} {d.InstanceId}: {d.LastError}");
         }
     }
 

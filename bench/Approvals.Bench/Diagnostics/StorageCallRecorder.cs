@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 
-namespace Approvals.Bench.Engine.Diagnostics;
+namespace Approvals.Bench.Diagnostics;
 
 /// <summary>
 /// Counts and times every storage HTTP call by operation (e.g. "table batch", "table query inbox", "queue receive"),

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Azure.Data.Tables;
 
-namespace Approvals.Bench.Engine.Diagnostics;
+namespace Approvals.Bench.Diagnostics;
 
 /// <summary>
 /// Reads one missing entity from a side table every <c>interval</c> on the observer's connection, to tell the
