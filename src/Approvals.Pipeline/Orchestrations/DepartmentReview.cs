@@ -27,7 +27,7 @@ internal sealed class DepartmentReview(CaseClocks clocks, DepartmentDirectory de
         var cancel = context.WaitForExternalEvent<WithdrawEvent>(EventNames.Cancel);
 
         var events = new List<ClockEventDto> { ClockEventDto.Accepted(now()) };
-        var taskId = context.NewGuid().ToString("N");
+        var taskId = StableIds.Next(context, "task");
         var instanceId = context.InstanceId;
         var opened = await context.CallAsync<OpenTaskResult>(nameof(ReviewActivities.OpenTask), new OpenTaskInput(input.Case, input.DepartmentId, taskId, instanceId, now(), events, false));
         var notified = opened.WebhookPending ? NotifyAsync(context, departments.WebhookRetry, input.Case, input.DepartmentId, taskId, opened.DueDate) : Task.CompletedTask;
@@ -92,7 +92,7 @@ internal sealed class DepartmentReview(CaseClocks clocks, DepartmentDirectory de
 
             events.Add(ClockEventDto.Resumed(now()));
             var previous = taskId;
-            taskId = context.NewGuid().ToString("N");
+            taskId = StableIds.Next(context, "task");
             await context.CallAsync(nameof(ReviewActivities.ResumeStep), new ResumeInput(input.Case, input.DepartmentId, previous, taskId, events));
         }
     }

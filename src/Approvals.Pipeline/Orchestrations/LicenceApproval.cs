@@ -96,7 +96,7 @@ internal sealed partial class LicenceApproval(CaseClocks clocks, DepartmentDirec
         var centre = type.ServiceCentre.DepartmentId;
         while (true)
         {
-            var taskId = context.NewGuid().ToString("N");
+            var taskId = StableIds.Next(context, "task");
             var opened = await context.CallAsync<OpenTaskResult>(nameof(ReviewActivities.OpenTask), new OpenTaskInput(input, centre, taskId, input.CaseId, now(), events, true));
             if (opened.WebhookPending)
             {

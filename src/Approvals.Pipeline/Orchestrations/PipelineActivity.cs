@@ -6,8 +6,9 @@ namespace Approvals.Pipeline.Orchestrations;
 /// What every activity of ours receives: its input and an idempotency key chosen by the calling orchestration.
 /// Why a key in the input: DTFx runs an activity at least once (a crash between its effect and the checkpoint
 /// re-runs it), and the SDK's <see cref="TaskActivityContext"/> carries no task id to derive one from — here or in
-/// the Functions host. The orchestration takes the key from <see cref="TaskOrchestrationContext.NewGuid"/>, which
-/// replays identically, so a re-run (or a retry under a retry policy) sees the same key and a different call never does.
+/// the Functions host. The orchestration takes the key from <see cref="StableIds"/>, which gives the same key to
+/// every execution of one call, so a re-run (or a retry under a retry policy) sees the same key and a different call
+/// never does.
 /// </summary>
 /// <typeparam name="T">The activity's own input.</typeparam>
 internal sealed record ActivityRequest<T>(string Key, T Input);
@@ -50,5 +51,5 @@ internal static class PipelineActivityCalls
 
     // Serialised as {key, input}: the activity side reads it as ActivityRequest<its input type>.
     private static ActivityRequest<object> Request(TaskOrchestrationContext context, object input) =>
-        new(context.NewGuid().ToString("N"), input);
+        new(StableIds.Next(context, "call"), input);
 }

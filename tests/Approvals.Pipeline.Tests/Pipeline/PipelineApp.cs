@@ -29,6 +29,9 @@ public class PipelineApp : WebApplicationFactory<Program>
     public const string Audience = "approvals";
     private static readonly byte[] JwtKey = RandomNumberGenerator.GetBytes(32);
 
+    /// <summary>The tests' token signing key, as the host's <c>SigningKeys__0__Value</c> setting takes it.</summary>
+    public static string JwtKeyBase64 => Convert.ToBase64String(JwtKey);
+
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..10];
 
     public TestClock Time { get; } = new(Start);
