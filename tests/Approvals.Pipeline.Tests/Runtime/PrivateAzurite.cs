@@ -65,13 +65,30 @@ internal sealed class PrivateAzurite : IAsyncDisposable
         }
     }
 
-    /// <summary>Kills the emulator (an outage as the app sees it: connections refused).</summary>
+    /// <summary>
+    /// Stops the emulator, an outage as the app sees it (connections refused). Gracefully (SIGTERM): Azurite keeps
+    /// its data in memory and saves it every few seconds, so a SIGKILL would also lose the last writes — storage that
+    /// forgets acknowledged writes is not what a real outage looks like.
+    /// </summary>
     public async Task StopAsync()
     {
         if (_process is { HasExited: false } p)
         {
-            p.Kill(entireProcessTree: true);
-            await p.WaitForExitAsync();
+            using (var term = Process.Start("kill", ["-TERM", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await term.WaitForExitAsync();
+            }
+
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            try
+            {
+                await p.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                p.Kill(entireProcessTree: true);
+                await p.WaitForExitAsync();
+            }
         }
 
         _process?.Dispose();

@@ -98,6 +98,20 @@ internal sealed class RemoteDriver
         return answered;
     }
 
+    /// <summary>The case as the applicant sees it, for failure messages.</summary>
+    public async Task<string> ViewAsync(string id)
+    {
+        try
+        {
+            using var http = Client("applicant", "applicant-runtime");
+            return await http.GetStringAsync($"/api/applications/{id}");
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return e.Message;
+        }
+    }
+
     public async Task<JsonObject> TimelineAsync(string id)
     {
         using var http = Client("supervisor", "supervisor-runtime");
