@@ -15,8 +15,9 @@ internal sealed class DepartmentDirectory(IConfiguration configuration)
         Uri.TryCreate(configuration[$"Departments:{departmentId}:WebhookUrl"], UriKind.Absolute, out var u) ? u : null;
 
     /// <summary>
-    /// Outgoing webhooks: after the inline attempt, 5 more with doubling waits from <c>Webhooks__FirstRetryInterval</c>
-    /// (2 s: about a minute in all), then the failure is recorded. The waits are durable timers on the system clock.
+    /// Outgoing webhooks: after the inline attempt, 5 more attempts with doubling waits between them from
+    /// <c>Webhooks__FirstRetryInterval</c> (2, 4, 8, 16 s by default), then the failure is recorded. The waits are
+    /// durable timers on the system clock.
     /// </summary>
     public RetryPolicy WebhookRetry =>
         new(5, TimeSpan.TryParse(configuration["Webhooks:FirstRetryInterval"], System.Globalization.CultureInfo.InvariantCulture, out var first) ? first : DefaultFirstRetry, 2.0, TimeSpan.FromSeconds(60));

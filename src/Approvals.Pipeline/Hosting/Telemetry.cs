@@ -27,10 +27,10 @@ internal static class ApprovalsTelemetry
 
 /// <summary>
 /// OpenTelemetry for traces, metrics and logs. Exporters are chosen by <c>Telemetry:Exporter</c> (console in
-/// Development by default, OTLP, Azure Monitor). Traces: ASP.NET Core requests, the engine's episodes and activities,
-/// and below them every storage call and department webhook (outgoing HTTP). Metrics: the same plus the engine's
-/// meter (episodes, activity durations, dead letters), this app's (alerts raised, queue depth, storage requests) and
-/// the .NET runtime.
+/// Development by default, OTLP, Azure Monitor). Traces: ASP.NET Core requests, the Durable runtime's orchestrations and
+/// activities (sources DurableTask.Core and Microsoft.DurableTask), and below them every storage call and department
+/// webhook (outgoing HTTP). Metrics: ASP.NET Core, HttpClient, this app's meter (alerts raised, queue depth, storage
+/// requests, batched writes) and the .NET runtime.
 /// </summary>
 internal static class TelemetryRegistration
 {
@@ -49,7 +49,7 @@ internal static class TelemetryRegistration
             {
                 t.AddSource("DurableTask.Core", "Microsoft.DurableTask")
                     .AddAspNetCoreInstrumentation(o => o.Filter = c => !HealthEndpoints.IsProbe(c.Request.Path))
-                    // Storage calls and webhooks are traced inside a request, an episode or an activity; the engine's
+                    // Storage calls and webhooks are traced inside a request, an orchestration or an activity; the runtime's
                     // background polling and lease renewal (a few calls a second, no parent) are counted, not traced.
                     .AddHttpClientInstrumentation(o => o.FilterHttpRequestMessage = _ => Activity.Current?.Parent is not null);
                 foreach (var e in exporters)

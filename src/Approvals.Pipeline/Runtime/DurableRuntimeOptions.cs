@@ -49,7 +49,7 @@ internal sealed partial class DurableRuntimeOptions : IValidatableObject
     /// <summary><c>false</c> for a process that only sends work (a client, a benchmark driver): no worker starts.</summary>
     public bool WorkerEnabled { get; set; } = true;
 
-    /// <summary>The worker id recorded on partition leases; the machine name by default.</summary>
+    /// <summary>The worker id recorded on partition leases; machine name, process id and a random suffix by default.</summary>
     public string? WorkerId { get; set; }
 
     /// <summary>The provider's control queues, <c>{hub}-control-NN</c>: the queues the platform scales on.</summary>

@@ -48,7 +48,7 @@ public sealed class WebhookReceiver : IAsyncLifetime
     }
 }
 
-/// <summary>Outgoing signed task notifications: retried with backoff (durable timers on the fake clock), failure recorded.</summary>
+/// <summary>Outgoing signed task notifications: retried with backoff (durable timers, shortened here), failure recorded.</summary>
 public sealed class WebhookTests : IClassFixture<WebhookReceiver>, IAsyncLifetime
 {
     private readonly WebhookReceiver _receiver;
