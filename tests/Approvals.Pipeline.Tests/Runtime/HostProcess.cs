@@ -135,6 +135,18 @@ internal sealed class HostProcess : IAsyncDisposable
     {
         await KillAsync();
         _process?.Dispose();
+        // For a look at a failed run: APPROVALS_HOST_LOGS=<folder> keeps each host's whole output there.
+        if (Environment.GetEnvironmentVariable("APPROVALS_HOST_LOGS") is { Length: > 0 } folder)
+        {
+            Directory.CreateDirectory(folder);
+            string all;
+            lock (_output)
+            {
+                all = _output.ToString();
+            }
+
+            await File.WriteAllTextAsync(Path.Combine(folder, $"host-{Port}-{DateTime.UtcNow:HHmmss}.log"), all);
+        }
     }
 
     private void Append(string? line)
