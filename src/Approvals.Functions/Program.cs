@@ -8,10 +8,10 @@ namespace Approvals.Functions;
 /// <summary>The worker's entry point: the Functions host starts it and talks to it over gRPC.</summary>
 internal static class Program
 {
-    public static void Main(string[] args) => Build(args).Run();
+    public static void Main(string[] args) => CreateBuilder(args).Build().Run();
 
-    /// <summary>The worker, built but not started (tests resolve its services; only the Functions host can start it).</summary>
-    public static IHost Build(string[] args)
+    /// <summary>The worker's builder, fully composed (tests add their fakes, build it and resolve services; only the Functions host can start it).</summary>
+    public static FunctionsApplicationBuilder CreateBuilder(string[] args)
     {
         var builder = FunctionsApplication.CreateBuilder(args);
         builder.ConfigureFunctionsWebApplication();
@@ -19,6 +19,6 @@ internal static class Program
         // builder applies each registration at once, so the order of these calls is the order of the middleware).
         builder.UseMiddleware<HttpEndpointMiddleware>();
         builder.AddApprovalsFunctions();
-        return builder.Build();
+        return builder;
     }
 }

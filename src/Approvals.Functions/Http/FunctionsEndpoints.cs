@@ -16,6 +16,7 @@ namespace Approvals.Functions.Http;
 internal sealed class FunctionsEndpoints : IEndpointRouteBuilder
 {
     private readonly List<EndpointDataSource> _sources = [];
+    private readonly Lazy<IReadOnlyList<RouteEndpoint>> _endpoints;
     private readonly Lazy<IReadOnlyDictionary<string, Bound>> _byFunction;
 
     public FunctionsEndpoints(IServiceProvider services)
@@ -23,6 +24,8 @@ internal sealed class FunctionsEndpoints : IEndpointRouteBuilder
         ServiceProvider = services;
         this.MapApprovalsEndpoints();
         this.MapApprovalsHealthChecks();
+        // Data sources build their endpoints (and request delegates) on every read: once here.
+        _endpoints = new(() => _sources.SelectMany(s => s.Endpoints).OfType<RouteEndpoint>().ToList());
         _byFunction = new(() => Bind(Endpoints, HttpTriggerRoute.Of(typeof(FunctionsEndpoints).Assembly)));
     }
 
@@ -31,23 +34,28 @@ internal sealed class FunctionsEndpoints : IEndpointRouteBuilder
     public ICollection<EndpointDataSource> DataSources => _sources;
 
     /// <summary>Every endpoint of the API and the probes.</summary>
-    public IReadOnlyList<RouteEndpoint> Endpoints => _sources.SelectMany(s => s.Endpoints).OfType<RouteEndpoint>().ToList();
+    public IReadOnlyList<RouteEndpoint> Endpoints => _endpoints.Value;
 
     public IApplicationBuilder CreateApplicationBuilder() => new ApplicationBuilder(ServiceProvider);
 
     /// <summary>The endpoint an HTTP trigger function stands for.</summary>
     /// <exception cref="InvalidOperationException">The function is not an HTTP trigger of this app.</exception>
-    public RouteEndpoint For(string functionName) =>
-        _byFunction.Value.TryGetValue(functionName, out var bound) ? bound.Endpoint : throw new InvalidOperationException($"'{functionName}' is not an HTTP trigger of this app.");
+    public RouteEndpoint For(string functionName) => Find(functionName).Endpoint;
 
-    /// <summary>Selects <paramref name="endpoint"/> for the request and fills its route values from the path.</summary>
-    public void Select(HttpContext context, RouteEndpoint endpoint)
+    /// <summary>
+    /// Selects the endpoint of <paramref name="functionName"/> for the request, with its route values read from the
+    /// path as ASP.NET Core routing would (the Functions host matched the same template already).
+    /// </summary>
+    public void Select(HttpContext context, string functionName)
     {
-        context.SetEndpoint(endpoint);
-        var bound = _byFunction.Value.Values.First(b => ReferenceEquals(b.Endpoint, endpoint));
+        var bound = Find(functionName);
+        context.SetEndpoint(bound.Endpoint);
         context.Request.RouteValues.Clear();
         bound.Matcher.TryMatch(context.Request.Path, context.Request.RouteValues);
     }
+
+    private Bound Find(string functionName) =>
+        _byFunction.Value.TryGetValue(functionName, out var bound) ? bound : throw new InvalidOperationException($"'{functionName}' is not an HTTP trigger of this app.");
 
     /// <summary>A route template as both hosts compare it: no leading or trailing slash.</summary>
     public static string Normalise(string template) => template.Trim('/');

@@ -49,7 +49,7 @@ internal sealed class HttpEndpointMiddleware(FunctionsEndpoints endpoints, HttpP
             return next(context);
         }
 
-        endpoints.Select(http, endpoints.For(context.FunctionDefinition.Name));
+        endpoints.Select(http, context.FunctionDefinition.Name);
         return pipeline.RunAsync(http, () => next(context));
     }
 }
