@@ -8,7 +8,9 @@ namespace Approvals.Pipeline.Tests.Functions;
 /// <c>dotnet publish src/Approvals.Functions</c>, run once for the Functions tests, into a temporary folder: what a
 /// deployment zip holds — <c>functions.metadata</c> (the function index the worker SDK generates and the Functions
 /// host reads), <c>host.json</c>, <c>extensions.json</c> and <c>.azurefunctions/</c> (the host's extensions). Debug,
-/// so it reuses what the solution build of the same test run compiled; the zip of <c>scripts/test.sh</c> is Release.
+/// so it reuses the referenced projects the solution build of the same test run compiled; linux-x64 as Flex
+/// Consumption runs it (without a runtime identifier the output carries every platform's SkiaSharp natives and their
+/// Windows symbols, 470 MB instead of 43 MB). The zip of <c>scripts/test.sh</c> is the same, in Release.
 /// </summary>
 public sealed class FunctionsPublish : IAsyncLifetime
 {
@@ -51,7 +53,7 @@ public sealed class FunctionsPublish : IAsyncLifetime
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var a in new[] { "publish", project, "-c", "Debug", "-o", Output, "--nologo", "-nodeReuse:false" })
+        foreach (var a in new[] { "publish", project, "-c", "Debug", "-r", "linux-x64", "--self-contained", "false", "-o", Output, "--nologo", "-nodeReuse:false" })
         {
             start.ArgumentList.Add(a);
         }
