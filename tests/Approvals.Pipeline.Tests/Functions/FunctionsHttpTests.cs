@@ -92,6 +92,33 @@ public sealed class FunctionsHttpTests : IClassFixture<PipelineApp>, IDisposable
     }
 
     [Fact]
+    public async Task Probes_ThroughTriggers_LiveAndReadyWhenTheTaskHubHasOwners()
+    {
+        var live = await _functions.SendAsync("Liveness", "GET", "/healthz");
+        live.Status.Should().Be(200);
+
+        // The ASP.NET Core host of the fixture runs the task hub here, as the Functions host would in Azure.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        FunctionsApp.Answer ready;
+        do
+        {
+            ready = await _functions.SendAsync("Readiness", "GET", "/readyz");
+            if ((string?)JsonNode.Parse(ready.Body)!["checks"]!["durable"]!["status"] == "Healthy")
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+        while (DateTime.UtcNow < deadline);
+
+        ready.Status.Should().Be(200, ready.Body);
+        var durable = JsonNode.Parse(ready.Body)!["checks"]!["durable"]!;
+        ((string?)durable["status"]).Should().Be("Healthy", ready.Body);
+        ((string?)durable["description"]).Should().Contain("partitions of task hub '" + _app.HubName + "'");
+    }
+
+    [Fact]
     public async Task Case_CreatedAndSubmittedThroughTriggers_RunsAndReadsOnBothHosts()
     {
         var subject = "applicant-f3";
