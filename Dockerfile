@@ -1,4 +1,5 @@
-# The Approvals host (API + durable engine worker) as a Linux container listening on port 8080.
+# The self-hosted Approvals host (src/Approvals.Host: API + the Durable runtime in process) as a Linux container
+# listening on port 8080. The serverless host (src/Approvals.Functions) is deployed as a zip, not an image.
 #   docker build -t approvals .                      (a machine with a Docker engine)
 #   az acr build -r <registry> -t approvals:<tag> .  (no local engine needed; see infra/README.md)
 # Build stage: the SDK global.json asks for; runtime stage: ASP.NET Core on Debian 13 slim (not chiselled: the e-licence
@@ -13,12 +14,12 @@ WORKDIR /repo
 # then the project files, so that the restore layer is reused while only code changes.
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/Directory.Build.props src/
-COPY src/Approvals.Durable/Approvals.Durable.csproj src/Approvals.Durable/
 COPY src/Approvals.Licensing/Approvals.Licensing.csproj src/Approvals.Licensing/
-COPY src/Approvals.Functions/Approvals.Functions.csproj src/Approvals.Functions/
-RUN dotnet restore src/Approvals.Functions/Approvals.Functions.csproj
+COPY src/Approvals.Pipeline/Approvals.Pipeline.csproj src/Approvals.Pipeline/
+COPY src/Approvals.Host/Approvals.Host.csproj src/Approvals.Host/
+RUN dotnet restore src/Approvals.Host/Approvals.Host.csproj
 COPY src/ src/
-RUN dotnet publish src/Approvals.Functions/Approvals.Functions.csproj -c Release --no-restore -o /app -p:UseAppHost=false
+RUN dotnet publish src/Approvals.Host/Approvals.Host.csproj -c Release --no-restore -o /app -p:UseAppHost=false
 
 FROM mcr.microsoft.com/dotnet/aspnet:${RUNTIME_TAG} AS runtime
 # Noto Sans CJK for the e-licence PDF. SkiaSharp's NoDependencies build has no fontconfig, so CjkFont looks for
@@ -34,4 +35,4 @@ COPY --from=build /app ./
 USER $APP_UID
 ENV ASPNETCORE_HTTP_PORTS=8080
 EXPOSE 8080
-ENTRYPOINT ["dotnet", "Approvals.Functions.dll"]
+ENTRYPOINT ["dotnet", "Approvals.Host.dll"]

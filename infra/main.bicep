@@ -1,5 +1,6 @@
-// Approvals on Azure: storage (tables, queues, blobs of the engine and the pipeline), Container Apps (the host),
-// Key Vault (secrets), a registry, a user-assigned identity, and monitoring. Deployment steps: infra/README.md.
+// Approvals on Azure: storage (tables, queues, blobs of the Durable task hub and the pipeline), the host — an Azure
+// Functions app on Flex Consumption (serverless, the default) or the ASP.NET Core host on Container Apps (self-hosting,
+// with a registry) —, Key Vault (secrets), a user-assigned identity, and monitoring. Deployment steps: infra/README.md.
 targetScope = 'resourceGroup'
 
 @description('Environment name, part of every resource name (test, prod…).')
@@ -15,7 +16,14 @@ param namePrefix string = 'approvals'
 @description('Region of every resource.')
 param location string = resourceGroup().location
 
-@description('False on the first deployment: everything but the container app, so that the Key Vault secrets and the image exist before the app references them.')
+@description('functions: the Functions app (src/Approvals.Functions) on Flex Consumption. containerapps: the ASP.NET Core host (src/Approvals.Host) as a container app, for self-hosting. infra/README.md says when to choose which.')
+@allowed([
+  'functions'
+  'containerapps'
+])
+param hosting string = 'functions'
+
+@description('False on the first deployment: everything but the app, so that the Key Vault secrets (and the image) exist before the app references them.')
 param deployApp bool = true
 
 @description('Image tag in the registry (repository "approvals"); use the commit id, not a moving tag.')
@@ -73,12 +81,30 @@ param regionCode string = '310000'
 @description('Public base URL of the API (verify links, QR codes); empty: the container app\'s own https FQDN.')
 param publicBaseUrl string = ''
 
-@description('Replicas kept running. 1 or more in production: durable timers (time limits, alerts, deemed acceptance) only fire in a running replica. 0 scales to zero (test).')
+@description('Functions: most instances (Flex Consumption, 40–1000).')
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int = 100
+
+@description('Functions: memory per instance in MB.')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+@description('Functions: always-ready instances for the Durable triggers. 1 or more in production (no cold start for orchestrations and activities); 0 lets the app scale to zero (the platform still wakes it for due timers).')
+@minValue(0)
+@maxValue(10)
+param durableAlwaysReady int = 1
+
+@description('Container Apps: replicas kept running. 1 or more in production: durable timers (time limits, alerts, deemed acceptance) only fire in a running replica. 0 scales to zero (test).')
 @minValue(0)
 @maxValue(30)
 param minReplicas int = 1
 
-@description('Replica ceiling. Replicas beyond the partition count only add HTTP capacity: orchestrations and activities run on partition owners.')
+@description('Container Apps: replica ceiling. Replicas beyond the partition count only add HTTP capacity: orchestrations and activities run on partition owners.')
 @minValue(1)
 @maxValue(300)
 param maxReplicas int = partitionCount
@@ -119,7 +145,12 @@ var names = {
   appInsights: 'appi-${namePrefix}-${environmentName}'
   environment: 'cae-${namePrefix}-${environmentName}'
   app: 'ca-${namePrefix}-${environmentName}'
+  plan: 'asp-${namePrefix}-${environmentName}'
+  functionApp: 'func-${namePrefix}-${environmentName}-${take(suffix, 6)}'
+  deploymentContainer: 'app-package-${namePrefix}-${environmentName}'
 }
+
+var functions = hosting == 'functions'
 
 module identity 'modules/identity.bicep' = {
   name: 'identity'
@@ -154,6 +185,7 @@ module storage 'modules/storage.bicep' = {
     anchorRetentionDays: anchorRetentionDays
     anchorPolicyLocked: anchorPolicyLocked
     dataPrincipalId: identity.outputs.principalId
+    deploymentContainerName: functions ? names.deploymentContainer : ''
   }
 }
 
@@ -169,7 +201,8 @@ module keyVault 'modules/keyvault.bicep' = {
   }
 }
 
-module registry 'modules/registry.bicep' = {
+// Only the container app needs an image registry; the Functions app is deployed as a zip package.
+module registry 'modules/registry.bicep' = if (!functions) {
   name: 'registry'
   params: {
     name: names.registry
@@ -179,10 +212,8 @@ module registry 'modules/registry.bicep' = {
   }
 }
 
-// Every plain setting the host reads in Azure; secrets are Key Vault references inside the module.
+// Every plain setting the host reads in Azure, in either host; secrets are Key Vault references inside the modules.
 var appSettings = union(additionalSettings, {
-  DurableTask__HubName: hubName
-  DurableTask__PartitionCount: string(partitionCount)
   Approvals__TablePrefix: tablePrefix
   Approvals__RegionCode: regionCode
   Supervision__AnchorContainer: anchorContainerName
@@ -193,9 +224,34 @@ var appSettings = union(additionalSettings, {
   APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.appInsightsConnectionString
 })
 
+// Depends on the key vault and storage modules through their outputs, so their role assignments (read secrets and data)
+// exist before the app starts.
+module functionApp 'modules/functionapp.bicep' = if (deployApp && functions) {
+  name: 'functionapp'
+  params: {
+    appName: names.functionApp
+    planName: names.plan
+    location: location
+    tags: tags
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    storageAccountName: storage.outputs.name
+    storageBlobEndpoint: storage.outputs.blobEndpoint
+    deploymentContainerName: names.deploymentContainer
+    keyVaultUri: keyVault.outputs.uri
+    settings: appSettings
+    hubName: hubName
+    partitionCount: partitionCount
+    publicBaseUrl: publicBaseUrl
+    maximumInstanceCount: maximumInstanceCount
+    instanceMemoryMB: instanceMemoryMB
+    durableAlwaysReady: durableAlwaysReady
+  }
+}
+
 // Depends on the key vault and registry modules through their outputs, so their role assignments (read secrets, pull
 // the image) exist before the first revision starts.
-module app 'modules/containerapp.bicep' = if (deployApp) {
+module app 'modules/containerapp.bicep' = if (deployApp && !functions) {
   name: 'containerapp'
   params: {
     environmentName: names.environment
@@ -205,14 +261,17 @@ module app 'modules/containerapp.bicep' = if (deployApp) {
     workspaceId: monitoring.outputs.workspaceId
     identityId: identity.outputs.id
     identityClientId: identity.outputs.clientId
-    registryServer: registry.outputs.loginServer
-    image: '${registry.outputs.loginServer}/approvals:${imageTag}'
+    registryServer: registry!.outputs.loginServer
+    image: '${registry!.outputs.loginServer}/approvals:${imageTag}'
     storageAccountName: storage.outputs.name
     storageBlobEndpoint: storage.outputs.blobEndpoint
     controlQueues: storage.outputs.controlQueues
     keyVaultUri: keyVault.outputs.uri
     departmentIds: departmentIds
-    settings: appSettings
+    settings: union(appSettings, {
+      DurableTask__HubName: hubName
+      DurableTask__PartitionCount: string(partitionCount)
+    })
     publicBaseUrl: publicBaseUrl
     minReplicas: minReplicas
     maxReplicas: maxReplicas
@@ -220,7 +279,10 @@ module app 'modules/containerapp.bicep' = if (deployApp) {
 }
 
 @description('Public URL of the API (empty when deployApp is false).')
-output appUrl string = deployApp ? app!.outputs.url : ''
+output appUrl string = !deployApp ? '' : functions ? functionApp!.outputs.url : app!.outputs.url
+
+@description('Function app name (az functionapp deploy --name); empty for the container app.')
+output functionAppName string = deployApp && functions ? functionApp!.outputs.name : ''
 
 @description('Storage account name.')
 output storageAccountName string = storage.outputs.name
@@ -231,8 +293,8 @@ output keyVaultName string = keyVault.outputs.name
 @description('Client id of the app identity (AZURE_CLIENT_ID).')
 output identityClientId string = identity.outputs.clientId
 
-@description('Registry name (az acr build --registry).')
-output registryName string = registry.outputs.name
+@description('Registry name (az acr build --registry); empty for the Functions app.')
+output registryName string = functions ? '' : registry!.outputs.name
 
-@description('Registry login server.')
-output registryLoginServer string = registry.outputs.loginServer
+@description('Registry login server; empty for the Functions app.')
+output registryLoginServer string = functions ? '' : registry!.outputs.loginServer

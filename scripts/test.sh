@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: installs test prerequisites, starts Azurite if needed.
+# Runs the whole test suite: installs test prerequisites, starts Azurite if needed; then publishes the Functions app
+# as a zip under artifacts/ (scripts/publish-functions.sh), so that a green run leaves a deployable package.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/test-prereqs.sh
 scripts/azurite.sh
-exec dotnet test Approvals.sln --logger "console;verbosity=normal" "$@"
+dotnet test Approvals.sln --logger "console;verbosity=normal" "$@"
+scripts/publish-functions.sh

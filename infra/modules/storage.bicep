@@ -54,8 +54,14 @@ param payloadVersionRetentionDays int = 7
 @description('Principal id of the app identity: blob, table and queue data contributor.')
 param dataPrincipalId string
 
-// Built-in roles: Storage Blob/Table/Queue Data Contributor. Queue Data Contributor already includes what the KEDA
-// azure-queue scaler needs (queue properties and peek), so no separate Queue Data Message Processor/Reader role.
+@description('Container of the Functions app\'s deployment package (Flex Consumption); empty when the app is not a Functions app.')
+param deploymentContainerName string = ''
+
+
+// Built-in roles: Storage Blob/Table/Queue Data Contributor: what the app and the Durable runtime need, in either host
+// (the Functions host also keeps its keys and leases in blobs and reads the deployment package with Blob Data
+// Contributor). Queue Data Contributor already includes what the KEDA azure-queue scaler needs (queue properties and
+// peek), so no separate Queue Data Message Processor/Reader role.
 var dataRoles = [
   'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
   '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
@@ -73,12 +79,15 @@ var tableNames = concat(
   map(['Timeline', 'Alerts', 'StatsFacts', 'Complaints', 'Register'], t => '${tablePrefix}${t}')
 )
 var payloadContainer = '${hubLower}-largemessages'
-var plainContainers = [
-  payloadContainer
-  '${hubLower}-leases'
-  '${containerPrefix}-materials'
-  '${containerPrefix}-licences'
-]
+var plainContainers = concat(
+  [
+    payloadContainer
+    '${hubLower}-leases'
+    '${containerPrefix}-materials'
+    '${containerPrefix}-licences'
+  ],
+  empty(deploymentContainerName) ? [] : [deploymentContainerName]
+)
 var controlQueues = [for p in range(0, partitionCount): '${hubLower}-control-${padLeft(string(p), 2, '0')}']
 
 resource account 'Microsoft.Storage/storageAccounts@2024-01-01' = {

@@ -19,7 +19,18 @@ namespace Approvals.Pipeline.Api;
 /// <summary>The approval pipeline: the Durable runtime, stores, services, endpoints.</summary>
 internal static class ApiExtensions
 {
-    public static WebApplicationBuilder AddApprovalsPipeline(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddApprovalsPipeline(this IHostApplicationBuilder builder)
+    {
+        builder.AddApprovalsServices();
+        builder.Services.AddDurableRuntime();
+        return builder;
+    }
+
+    /// <summary>
+    /// Everything of the pipeline but the Durable runtime: the Functions app registers these and gets the runtime
+    /// from the Functions host (and its durable client from <c>[DurableClient]</c>).
+    /// </summary>
+    public static IHostApplicationBuilder AddApprovalsServices(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
         // The host registers the storage connection from AzureWebJobsStorage; this is only the fallback for hosts without it.
@@ -47,11 +58,17 @@ internal static class ApiExtensions
         services.AddApprovalsIdentity();
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
-        services.AddDurableRuntime();
         return builder;
     }
 
     public static WebApplication MapApprovalsApi(this WebApplication app)
+    {
+        app.MapApprovalsEndpoints();
+        return app;
+    }
+
+    /// <summary>Every route of the API (not the health probes, which hosting maps): one list both hosts serve.</summary>
+    public static IEndpointRouteBuilder MapApprovalsEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapOpenApi();
         app.MapCatalogueApi();

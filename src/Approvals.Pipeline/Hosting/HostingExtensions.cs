@@ -10,7 +10,7 @@ namespace Approvals.Pipeline.Hosting;
 /// </summary>
 internal static class HostingExtensions
 {
-    public static WebApplicationBuilder AddApprovalsHosting(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddApprovalsHosting(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddOptions<HostingOptions>().Bind(builder.Configuration).ValidateOnStart();
@@ -34,16 +34,37 @@ internal static class HostingExtensions
 
     public static WebApplication UseApprovalsHosting(this WebApplication app)
     {
-        var limits = app.Services.GetRequiredService<IOptions<HostingOptions>>().Value.Limits;
+        app.UseApprovalsErrorHandling();
+        app.UseRouting();
+        app.UseApprovalsRequestPolicies();
+        app.MapApprovalsHealthChecks();
+        return app;
+    }
+
+    /// <summary>
+    /// Problem documents for unhandled exceptions and for empty-bodied error statuses. Shared by both hosts: the
+    /// Functions app runs it (with <see cref="UseApprovalsRequestPolicies"/>) inside each HTTP trigger, in front of
+    /// the endpoint the trigger stands for.
+    /// </summary>
+    public static IApplicationBuilder UseApprovalsErrorHandling(this IApplicationBuilder app)
+    {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseRouting();
+        return app;
+    }
+
+    /// <summary>
+    /// What every request passes after its endpoint is known: identity, the case log scope, body limits, rate limits
+    /// and authorisation by the endpoint's policy. Shared by both hosts (see <see cref="UseApprovalsErrorHandling"/>).
+    /// </summary>
+    public static IApplicationBuilder UseApprovalsRequestPolicies(this IApplicationBuilder app)
+    {
+        var limits = app.ApplicationServices.GetRequiredService<IOptions<HostingOptions>>().Value.Limits;
         app.UseAuthentication();
         app.UseCaseLogScope();
         app.UseRequestBodyLimits(limits.MaxRequestBodyBytes);
         app.UseRateLimiter(); // after authentication (applicants are limited by who they are), before authorisation (floods of refused requests count too)
         app.UseAuthorization();
-        app.MapApprovalsHealthChecks();
         return app;
     }
 }

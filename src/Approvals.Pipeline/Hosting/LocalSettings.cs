@@ -11,7 +11,7 @@ internal static class LocalSettings
 {
     public const string FileName = "local.settings.json";
 
-    public static void AddLocalSettings(this WebApplicationBuilder builder)
+    public static void AddLocalSettings(this IHostApplicationBuilder builder)
     {
         var path = FindFile(builder.Environment.ContentRootPath);
         if (path is null)

@@ -34,7 +34,7 @@ internal static class ApprovalsTelemetry
 /// </summary>
 internal static class TelemetryRegistration
 {
-    public static WebApplicationBuilder AddApprovalsTelemetry(this WebApplicationBuilder builder, TelemetryOptions options)
+    public static IHostApplicationBuilder AddApprovalsTelemetry(this IHostApplicationBuilder builder, TelemetryOptions options)
     {
         var exporters = options.Exporters(builder.Environment.IsDevelopment());
         if (exporters.Count == 0)

@@ -22,14 +22,17 @@ public sealed class InfraLayoutTests(InfraModel infra)
     [Fact]
     public void Bicep_BuildLintBuildParamsAndSnapshot_NoDiagnostics()
     {
-        infra.Runs.Should().HaveCount(4);
+        infra.Runs.Should().HaveCount(6, "build, lint, and build-params and snapshot of each test parameter file");
         foreach (var (command, result) in infra.Runs)
         {
             result.ExitCode.Should().Be(0, $"bicep {command}: {result}");
             result.Stderr.Trim().Should().BeEmpty($"bicep {command} reports warnings or errors");
         }
 
-        infra.Diagnostics.Should().BeEmpty();
+        infra.SelfHost.Diagnostics.Should().BeEmpty();
+        infra.Functions.Diagnostics.Should().BeEmpty();
+        infra.SelfHost.Resources.Should().NotBeEmpty();
+        infra.Functions.Resources.Should().NotBeEmpty();
     }
 
     [Fact]

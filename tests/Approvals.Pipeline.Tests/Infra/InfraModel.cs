@@ -4,13 +4,19 @@ namespace Approvals.Pipeline.Tests.Infra;
 
 /// <summary>
 /// The infrastructure as the Bicep CLI sees it, computed once for the infra tests: <c>bicep build</c> (ARM JSON) and
-/// <c>bicep lint</c> of <c>infra/</c>, <c>bicep build-params</c> of <c>main.test.bicepparam</c> and a deployment
-/// <c>snapshot</c> of it, which evaluates every expression that does not need Azure (names, loops, parameters) and
-/// flattens the modules into the resources a deployment would create. Runs on a copy of <c>infra/</c> so the snapshot
-/// file never lands in the work tree.
+/// <c>bicep lint</c> of <c>infra/</c>, and for each test parameter file — <c>main.test.bicepparam</c> (the Functions
+/// app, <see cref="Functions"/>) and <c>main.selfhost.test.bicepparam</c> (the container app, <see cref="SelfHost"/>) —
+/// <c>bicep build-params</c> and a deployment <c>snapshot</c>, which evaluates every expression that does not need
+/// Azure (names, loops, conditions, parameters) and flattens the modules into the resources a deployment would create.
+/// The members without a deployment in their name (<see cref="Resources"/>, <see cref="ContainerApp"/>,
+/// <see cref="Env"/>…) read the self-hosting one, where the container app is. Runs on a copy of <c>infra/</c> so the
+/// snapshot files never land in the work tree.
 /// </summary>
 public sealed class InfraModel : IAsyncLifetime
 {
+    public const string FunctionsParameterFile = "main.test.bicepparam";
+    public const string SelfHostParameterFile = "main.selfhost.test.bicepparam";
+
     public const string Audience = "api://approvals-drift-test";
     private const string SubscriptionId = "00000000-0000-0000-0000-0000000000a1";
     private const string TenantId = "00000000-0000-0000-0000-0000000000b2";
@@ -26,12 +32,18 @@ public sealed class InfraModel : IAsyncLifetime
 
     public string TemplateText { get; private set; } = "";
 
-    /// <summary>Parameter values of main.test.bicepparam (name → value).</summary>
-    public JsonObject Parameters { get; private set; } = new();
+    /// <summary>The serverless test deployment (main.test.bicepparam).</summary>
+    public Deployment Functions { get; private set; } = Deployment.Empty;
 
-    public JsonArray Diagnostics { get; private set; } = [];
+    /// <summary>The self-hosting test deployment (main.selfhost.test.bicepparam).</summary>
+    public Deployment SelfHost { get; private set; } = Deployment.Empty;
 
-    public IReadOnlyList<JsonObject> Resources { get; private set; } = [];
+    /// <summary>Parameter values of the self-hosting test deployment (name → value).</summary>
+    public JsonObject Parameters => SelfHost.Parameters;
+
+    public JsonArray Diagnostics => SelfHost.Diagnostics;
+
+    public IReadOnlyList<JsonObject> Resources => SelfHost.Resources;
 
     public JsonObject ContainerApp => Single("Microsoft.App/containerApps");
 
@@ -48,9 +60,9 @@ public sealed class InfraModel : IAsyncLifetime
         ContainerApp["properties"]!["configuration"]!["secrets"]!.AsArray().Select(s => s!.AsObject())
             .ToDictionary(s => (string)s["name"]!, StringComparer.Ordinal);
 
-    public JsonObject Single(string type) => Resources.Should().ContainSingle(r => (string?)r["type"] == type).Subject;
+    public JsonObject Single(string type) => SelfHost.Single(type);
 
-    public IEnumerable<JsonObject> OfType(string type) => Resources.Where(r => (string?)r["type"] == type);
+    public IEnumerable<JsonObject> OfType(string type) => SelfHost.OfType(type);
 
     /// <summary>The last segment of a child resource name (<c>account/default/name</c> → <c>name</c>).</summary>
     public static string Leaf(JsonObject resource) => ((string)resource["name"]!).Split('/')[^1];
@@ -66,22 +78,30 @@ public sealed class InfraModel : IAsyncLifetime
         Template = build.ExitCode == 0 ? JsonNode.Parse(build.Stdout)!.AsObject() : new JsonObject();
         await RunAsync(dir, timeout.Token, "lint", "--pattern", "**/*.bicep");
 
-        var buildParams = await RunAsync(dir, timeout.Token, "build-params", "main.test.bicepparam", "--stdout");
+        Functions = await DeployAsync(dir, FunctionsParameterFile, timeout.Token);
+        SelfHost = await DeployAsync(dir, SelfHostParameterFile, timeout.Token);
+    }
+
+    private async Task<Deployment> DeployAsync(string dir, string parameterFile, CancellationToken ct)
+    {
+        var parameters = new JsonObject();
+        var buildParams = await RunAsync(dir, ct, "build-params", parameterFile, "--stdout");
         if (buildParams.ExitCode == 0)
         {
             var parametersJson = (string)JsonNode.Parse(buildParams.Stdout)!["parametersJson"]!;
-            Parameters = JsonNode.Parse(parametersJson)!["parameters"]!.AsObject();
+            parameters = JsonNode.Parse(parametersJson)!["parameters"]!.AsObject();
         }
 
-        var snapshot = await RunAsync(dir, timeout.Token, "snapshot", "main.test.bicepparam", "--mode", "overwrite",
+        var snapshot = await RunAsync(dir, ct, "snapshot", parameterFile, "--mode", "overwrite",
             "--subscription-id", SubscriptionId, "--tenant-id", TenantId, "--resource-group", "rg-approvals-test", "--location", "westeurope");
-        var snapshotFile = Path.Combine(dir, "main.test.snapshot.json");
-        if (snapshot.ExitCode == 0 && File.Exists(snapshotFile))
+        var snapshotFile = Path.Combine(dir, Path.ChangeExtension(parameterFile, ".snapshot.json"));
+        if (snapshot.ExitCode != 0 || !File.Exists(snapshotFile))
         {
-            var json = JsonNode.Parse(await File.ReadAllTextAsync(snapshotFile, timeout.Token))!;
-            Resources = json["predictedResources"]!.AsArray().Select(r => r!.AsObject()).ToList();
-            Diagnostics = json["diagnostics"]?.AsArray() ?? [];
+            return new Deployment(parameters, [], [], Template);
         }
+
+        var json = JsonNode.Parse(await File.ReadAllTextAsync(snapshotFile, ct))!;
+        return new Deployment(parameters, json["predictedResources"]!.AsArray().Select(r => r!.AsObject()).ToList(), json["diagnostics"]?.AsArray() ?? [], Template);
     }
 
     public Task DisposeAsync()
@@ -90,9 +110,8 @@ public sealed class InfraModel : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    /// <summary>A parameter of main.test.bicepparam, or the template's default when the file does not set it.</summary>
-    public JsonNode? Parameter(string name) =>
-        Parameters[name]?["value"] ?? Template["parameters"]?[name]?["defaultValue"];
+    /// <summary>A parameter of the self-hosting test deployment, or the template's default when the file does not set it.</summary>
+    public JsonNode? Parameter(string name) => SelfHost.Parameter(name);
 
     private async Task<BicepResult> RunAsync(string dir, CancellationToken ct, params string[] args)
     {
@@ -132,6 +151,20 @@ public sealed class InfraModel : IAsyncLifetime
 
         throw new DirectoryNotFoundException("Approvals.sln not found above " + AppContext.BaseDirectory);
     }
+}
+
+/// <summary>One test deployment as the snapshot predicts it: its parameters and resources.</summary>
+public sealed record Deployment(JsonObject Parameters, IReadOnlyList<JsonObject> Resources, JsonArray Diagnostics, JsonObject Template)
+{
+    public static Deployment Empty { get; } = new(new JsonObject(), [], [], new JsonObject());
+
+    public JsonObject Single(string type) => Resources.Should().ContainSingle(r => (string?)r["type"] == type).Subject;
+
+    public IEnumerable<JsonObject> OfType(string type) => Resources.Where(r => (string?)r["type"] == type);
+
+    /// <summary>A parameter of the file, or the template's default when the file does not set it.</summary>
+    public JsonNode? Parameter(string name) =>
+        Parameters[name]?["value"] ?? Template["parameters"]?[name]?["defaultValue"];
 }
 
 [CollectionDefinition(Name)]

@@ -70,9 +70,26 @@ public class PipelineApp : WebApplicationFactory<Program>
         });
     }
 
+    /// <summary>The app's settings (also given to the Functions app's in-process tests, which share its storage).</summary>
+    public IReadOnlyDictionary<string, string?> AppSettings => _appSettings ??= BuildSettings();
+
+    private Dictionary<string, string?>? _appSettings;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(EnvironmentName);
+        var settings = AppSettings;
+        builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(settings));
+        builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+        builder.ConfigureTestServices(s =>
+        {
+            s.AddSingleton<TimeProvider>(Time);
+            s.AddSingleton(TestCatalogue.Load());
+        });
+    }
+
+    private Dictionary<string, string?> BuildSettings()
+    {
         using var signingKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var settings = new Dictionary<string, string?>
         {
@@ -101,13 +118,7 @@ public class PipelineApp : WebApplicationFactory<Program>
             settings[k] = v;
         }
 
-        builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(settings));
-        builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
-        builder.ConfigureTestServices(s =>
-        {
-            s.AddSingleton<TimeProvider>(Time);
-            s.AddSingleton(TestCatalogue.Load());
-        });
+        return settings;
     }
 
     /// <summary>
