@@ -75,7 +75,7 @@ internal sealed partial class DurableRuntimeWorker(
     private TaskHubWorker Build()
     {
         var shims = new DurableTaskShimFactory(new DurableTaskWorkerOptions(), loggers);
-        var worker = new TaskHubWorker(service, loggers)
+        var worker = new TaskHubWorker(new ActivityLockRecovery(service, loggers.CreateLogger<ActivityLockRecovery>()), loggers)
         {
             // Activity and sub-orchestration failures reach the caller as TaskFailedException with FailureDetails.
             ErrorPropagationMode = ErrorPropagationMode.UseFailureDetails,
