@@ -71,8 +71,9 @@ internal sealed class ActivityFunctions
     internal static Task<TOutput> Run<TActivity, TInput, TOutput>(ActivityRequest<TInput> input, string instanceId, FunctionContext context)
         where TActivity : PipelineActivity<TInput, TOutput>
     {
+        // The invocation's cancellation token is not handed on: a cancelled activity would fail its case for good
+        // (see PipelineActivity); one in flight at shutdown finishes or runs again.
         var activity = ActivatorUtilities.CreateInstance<TActivity>(context.InstanceServices);
-        activity.Stopping = context.CancellationToken;
         return activity.RunAsync(new FunctionActivityContext(context.FunctionDefinition.Name, instanceId), input);
     }
 

@@ -25,7 +25,9 @@ internal sealed partial class LicenceIssuer(PipelineStorage storage, SequenceAll
     public async Task<LicenceRow> IssueAsync(CaseInput c, CaseRow caseRow, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync(cancellationToken);
-        var existing = caseRow.LicenceNumber is null ? null : await storage.Cases.GetEntityIfExistsAsync<LicenceRow>(c.CaseId, LicenceRow.CaseRowKeyOf(c.CaseId), cancellationToken: cancellationToken);
+        // Read whether or not the case row names a licence: a run that died after adding the licence row but before
+        // marking the case must not draw a second number from the sequence (a gap in the official numbering).
+        var existing = await storage.Cases.GetEntityIfExistsAsync<LicenceRow>(c.CaseId, LicenceRow.CaseRowKeyOf(c.CaseId), cancellationToken: cancellationToken);
         var licence = existing is { HasValue: true, Value: not null } ? existing.Value : await CreateAsync(c, caseRow, cancellationToken);
 
         // Both follow-up writes are idempotent, so a re-run after a crash completes them.

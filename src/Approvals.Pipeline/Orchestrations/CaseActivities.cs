@@ -151,7 +151,11 @@ internal static partial class CaseActivities
             var state = CaseClocks.Evaluate(StoredJson.Read<List<ClockEventDto>>(row.ClockJson) ?? [], calendar, CaseClocks.CaseRules(type), now);
             if ((int)state.Alert > row.AlertLevel)
             {
+                // The keyed timeline entry before the row that decides whether to raise: a re-run after a crash
+                // between the two finds the row unchanged, raises again and appends nothing new.
                 await s.Journal.RaiseAlertAsync(input.CaseId, input.CaseNumber, type.Id, null, state.Alert, now, state.DueDate, ct);
+                await s.Journal.AppendAsync(input, context.IdempotencyKey, now, "AlertRaised", "system", null,
+                    new Dictionary<string, string?> { ["level"] = state.Alert.ToString() }, ClockSnapshot.From(state), ct);
                 await s.Cases.UpdateCaseAsync(input.CaseId, r =>
                 {
                     if (r.AlertLevel >= (int)state.Alert)
@@ -162,8 +166,6 @@ internal static partial class CaseActivities
                     r.AlertLevel = (int)state.Alert;
                     return true;
                 }, ct);
-                await s.Journal.AppendAsync(input, context.IdempotencyKey, now, "AlertRaised", "system", null,
-                    new Dictionary<string, string?> { ["level"] = state.Alert.ToString() }, ClockSnapshot.From(state), ct);
             }
 
             // While paused there is no instant: look again in a day (a resume never makes alerts come sooner).

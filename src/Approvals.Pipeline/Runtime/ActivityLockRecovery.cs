@@ -101,11 +101,9 @@ internal sealed partial class ActivityLockRecovery(AzureStorageOrchestrationServ
 
     private void Forget(TaskActivityWorkItem workItem, Exception e)
     {
+        // A ConcurrentDictionary: its non-generic Remove is thread-safe on its own.
         var active = (IDictionary)ActiveActivities.GetValue(inner)!;
-        lock (active.SyncRoot)
-        {
-            active.Remove(workItem.Id);
-        }
+        active.Remove(workItem.Id);
 
         LogReleased(logger, e, workItem.Id);
     }

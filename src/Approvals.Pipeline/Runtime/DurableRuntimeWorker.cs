@@ -19,8 +19,7 @@ internal sealed partial class DurableRuntimeWorker(
     IServiceProvider services,
     IOptions<DurableRuntimeOptions> options,
     DurableRuntimeStatus status,
-    ILoggerFactory loggers,
-    IHostApplicationLifetime lifetime) : BackgroundService
+    ILoggerFactory loggers) : BackgroundService
 {
     private readonly ILogger _logger = loggers.CreateLogger<DurableRuntimeWorker>();
     private TaskHubWorker? _worker;
@@ -81,7 +80,7 @@ internal sealed partial class DurableRuntimeWorker(
             ErrorPropagationMode = ErrorPropagationMode.UseFailureDetails,
         };
         worker.AddTaskOrchestrations(PipelineTasks.Orchestrators.Select(t => (ObjectCreator<TaskOrchestration>)new OrchestratorCreator(t, services, shims)).ToArray());
-        worker.AddTaskActivities(PipelineTasks.Activities.Select(t => (ObjectCreator<TaskActivity>)new ActivityCreator(t, services, shims, lifetime.ApplicationStopping)).ToArray());
+        worker.AddTaskActivities(PipelineTasks.Activities.Select(t => (ObjectCreator<TaskActivity>)new ActivityCreator(t, services, shims)).ToArray());
         return worker;
     }
 

@@ -1,4 +1,3 @@
-using Approvals.Pipeline.Orchestrations;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Worker.Shims;
 using CoreActivity = DurableTask.Core.TaskActivity;
@@ -33,32 +32,22 @@ internal sealed class OrchestratorCreator : DurableTask.Core.ObjectCreator<CoreO
         _shims.CreateOrchestration(Name, (ITaskOrchestrator)ActivatorUtilities.CreateInstance(_services, _type));
 }
 
-/// <summary>As <see cref="OrchestratorCreator"/>, for activities; ours also get the host's stopping token.</summary>
+/// <summary>As <see cref="OrchestratorCreator"/>, for activities.</summary>
 internal sealed class ActivityCreator : DurableTask.Core.ObjectCreator<CoreActivity>
 {
     private readonly Type _type;
     private readonly IServiceProvider _services;
     private readonly DurableTaskShimFactory _shims;
-    private readonly CancellationToken _stopping;
 
-    public ActivityCreator(Type type, IServiceProvider services, DurableTaskShimFactory shims, CancellationToken stopping)
+    public ActivityCreator(Type type, IServiceProvider services, DurableTaskShimFactory shims)
     {
         _type = type;
         _services = services;
         _shims = shims;
-        _stopping = stopping;
         Name = type.Name;
         Version = string.Empty;
     }
 
-    public override CoreActivity Create()
-    {
-        var activity = (ITaskActivity)ActivatorUtilities.CreateInstance(_services, _type);
-        if (activity is IPipelineActivity ours)
-        {
-            ours.Stopping = _stopping;
-        }
-
-        return _shims.CreateActivity(Name, activity);
-    }
+    public override CoreActivity Create() =>
+        _shims.CreateActivity(Name, (ITaskActivity)ActivatorUtilities.CreateInstance(_services, _type));
 }
