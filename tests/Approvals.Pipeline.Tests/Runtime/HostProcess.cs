@@ -45,8 +45,10 @@ internal sealed class HostProcess : IAsyncDisposable
             ["DurableTask__HubName"] = hub,
             ["DurableTask__PartitionCount"] = "2",
             // A killed host's dequeued messages and leases come back after these (the provider's defaults are minutes).
-            ["DurableTask__ControlQueueVisibilityTimeout"] = "00:00:10",
-            ["DurableTask__WorkItemQueueVisibilityTimeout"] = "00:00:10",
+            // Not shorter: on a loaded 2-core machine an episode can outlast 10 s, and its messages then reappear
+            // under it (PopReceiptMismatch on completion, the work done twice).
+            ["DurableTask__ControlQueueVisibilityTimeout"] = "00:00:20",
+            ["DurableTask__WorkItemQueueVisibilityTimeout"] = "00:00:20",
             ["DurableTask__LeaseInterval"] = "00:00:15",
             ["Approvals__TablePrefix"] = "p" + hub,
             ["Approvals__PublicBaseUrl"] = "http://localhost",
