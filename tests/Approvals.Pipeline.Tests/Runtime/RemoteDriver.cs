@@ -22,6 +22,10 @@ internal sealed class RemoteDriver
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly ConcurrentDictionary<string, string> _webhookIds = new(StringComparer.Ordinal);
 
+    // Callbacks sent without an answer (the host died under them): a back office retries those with the same
+    // webhook-id until it gets one, even once the task has left the inbox (its claim may have committed).
+    private readonly ConcurrentDictionary<(string CaseId, string Department, string TaskId), bool> _unanswered = new();
+
     /// <summary>The host to talk to; tests swap it when they replace a killed host.</summary>
     public Uri BaseAddress { get; set; } = new("http://127.0.0.1:1");
 
@@ -75,6 +79,20 @@ internal sealed class RemoteDriver
     public async Task<int> ApprovePendingAsync()
     {
         var answered = 0;
+        foreach (var (caseId, department, taskId) in _unanswered.Keys.ToList())
+        {
+            try
+            {
+                await DecideAsync(caseId, department, taskId);
+                _unanswered.TryRemove((caseId, department, taskId), out _);
+                answered++;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                // Still down: the next pass tries again.
+            }
+        }
+
         foreach (var department in Departments)
         {
             try
@@ -83,10 +101,10 @@ internal sealed class RemoteDriver
                 var tasks = await officer.GetFromJsonAsync<List<InboxTask>>($"/api/departments/{department}/tasks?status=pending", Json);
                 foreach (var task in tasks!)
                 {
-                    if (await DecideAsync(task.CaseId, department, task.TaskId))
-                    {
-                        answered++;
-                    }
+                    _unanswered[(task.CaseId, department, task.TaskId)] = true;
+                    await DecideAsync(task.CaseId, department, task.TaskId);
+                    _unanswered.TryRemove((task.CaseId, department, task.TaskId), out _);
+                    answered++;
                 }
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
@@ -118,7 +136,7 @@ internal sealed class RemoteDriver
         return (await http.GetFromJsonAsync<JsonObject>($"/api/supervision/applications/{id}/timeline"))!;
     }
 
-    private async Task<bool> DecideAsync(string caseId, string department, string taskId)
+    private async Task DecideAsync(string caseId, string department, string taskId)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(new { taskId, decision = "approve", officer = "张三" }, Json);
         var webhookId = _webhookIds.GetOrAdd($"{caseId}/{department}/{taskId}", _ => "msg_" + Guid.NewGuid().ToString("N"));
@@ -134,7 +152,6 @@ internal sealed class RemoteDriver
         using var http = Client(null, null);
         var answer = await http.SendAsync(request);
         answer.StatusCode.Should().BeOneOf([HttpStatusCode.Accepted, HttpStatusCode.Conflict], await answer.Content.ReadAsStringAsync());
-        return true;
     }
 
     private HttpClient Client(string? role, string? subject, string? department = null)
