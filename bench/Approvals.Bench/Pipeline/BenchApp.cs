@@ -1,4 +1,4 @@
-extern alias functions;
+extern alias host;
 
 using System.Security.Cryptography;
 using Approvals.Licensing.Catalogue;
@@ -18,7 +18,7 @@ namespace Approvals.Bench.Pipeline;
 /// own table prefix and task hub, with a four-department auto-accepting licence type whose departments are told
 /// of their tasks by webhook (the simulated back offices).
 /// </summary>
-internal sealed class BenchApp(string hookBaseUrl, string storage) : WebApplicationFactory<functions::Program>
+internal sealed class BenchApp(string hookBaseUrl, string storage) : WebApplicationFactory<host::Program>
 {
     public const string TypeId = "bench-permit";
     public static readonly string[] Departments = ["market-supervision", "health", "fire-rescue", "ecology-environment"];
@@ -41,7 +41,7 @@ internal sealed class BenchApp(string hookBaseUrl, string storage) : WebApplicat
 
     /// <summary>The factory finds the app's content root from this variable (there is no test-project mapping here).</summary>
     public static void SetContentRoot() =>
-        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_APPROVALS_FUNCTIONS", Path.Combine(Shared.Machine.RepositoryRoot(), "src", "Approvals.Pipeline"));
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_APPROVALS_HOST", Path.Combine(Shared.Machine.RepositoryRoot(), "src", "Approvals.Host"));
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
