@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs the benchmarks in Release and prints their tables. Unless --storage names another account, they run against
-# a private Azurite started here in memory on ports 20000-20002 (and stopped afterwards): a fresh emulator, so the
-# figures do not depend on the database a long-lived one has grown (its 5-s autosave stalls every request).
+# Runs the pipeline benchmark in Release and prints its table (options: scripts/bench.sh pipeline --help). Unless
+# --storage names another account, it runs against a private Azurite started here in memory on ports 20000-20002
+# (and stopped afterwards): a fresh emulator, so the figures do not depend on the database a long-lived one has grown
+# (its 5-s autosave stalls every request).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,8 +34,4 @@ if [[ " $* " != *" --storage "* ]]; then
   echo "bench: private in-memory Azurite on 127.0.0.1:20000-20002 (pid $azurite)"
 fi
 
-# The pipeline benchmark hosts the function app in this process, so it runs with the app's own GC mode: Server GC
-# (ASP.NET Core's default; see System.GC.Server in src/Approvals.Functions' runtimeconfig). The engine benchmark keeps
-# the project's Workstation GC, as a small engine-only host runs (its idle-memory figure depends on it).
-if [ "${1:-}" = "pipeline" ]; then export DOTNET_gcServer=1; fi
 dotnet run -c Release --project bench/Approvals.Bench -- "${args[@]}"

@@ -14,11 +14,12 @@ using Microsoft.IdentityModel.Tokens;
 namespace Approvals.Bench.Pipeline;
 
 /// <summary>
-/// The function app in this process on a real Kestrel socket (so the storage request counter is readable), on its
-/// own table prefix and task hub, with a four-department auto-accepting licence type whose departments are told
-/// of their tasks by webhook (the simulated back offices).
+/// The app (src/Approvals.Host) in this process on a real Kestrel socket (so the storage request counter is
+/// readable), on its own table prefix and task hub, with a four-department auto-accepting licence type whose
+/// departments are told of their tasks by webhook (the simulated back offices). The Durable runtime runs with the
+/// app's defaults (<c>DurableRuntimeOptions</c>) except where <paramref name="durable"/> says otherwise.
 /// </summary>
-internal sealed class BenchApp(string hookBaseUrl, string storage) : WebApplicationFactory<host::Program>
+internal sealed class BenchApp(string hookBaseUrl, string storage, IReadOnlyDictionary<string, string> durable) : WebApplicationFactory<host::Program>
 {
     public const string TypeId = "bench-permit";
     public static readonly string[] Departments = ["market-supervision", "health", "fire-rescue", "ecology-environment"];
@@ -37,7 +38,11 @@ internal sealed class BenchApp(string hookBaseUrl, string storage) : WebApplicat
         SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(JwtKey), SecurityAlgorithms.HmacSha256),
     });
 
+    /// <summary>The app's table prefix.</summary>
     public string Prefix => "b" + _suffix;
+
+    /// <summary>The task hub: prefix of the Durable provider's tables and queues.</summary>
+    public string HubName => "h" + _suffix;
 
     /// <summary>The factory finds the app's content root from this variable (there is no test-project mapping here).</summary>
     public static void SetContentRoot() =>
@@ -51,8 +56,7 @@ internal sealed class BenchApp(string hookBaseUrl, string storage) : WebApplicat
         var settings = new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = storage,
-            ["DurableTask:HubName"] = "h" + _suffix,
-            ["DurableTask:PartitionCount"] = "4",
+            ["DurableTask:HubName"] = HubName,
             ["Approvals:TablePrefix"] = Prefix,
             ["Licensing:SigningKeyPem"] = key.ExportPkcs8PrivateKeyPem(),
             ["Licensing:SigningKeyId"] = "bench",
@@ -72,6 +76,11 @@ internal sealed class BenchApp(string hookBaseUrl, string storage) : WebApplicat
         foreach (var d in Departments)
         {
             settings[$"Departments:{d}:WebhookUrl"] = $"{hookBaseUrl}/hooks/{d}";
+        }
+
+        foreach (var (name, value) in durable)
+        {
+            settings["DurableTask:" + name] = value;
         }
 
         builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(settings));

@@ -1,0 +1,124 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Approvals.Bench.Diagnostics;
+using Approvals.Bench.Shared;
+using Approvals.Pipeline.Storage;
+
+namespace Approvals.Bench.Pipeline;
+
+internal static partial class PipelineBench
+{
+    /// <summary>Prepares a round's drafts (not timed), submits them (all at once when <paramref name="rate"/> is 0) and follows them until issued.</summary>
+    private static async Task<RoundResult?> RunRoundAsync(
+        string name, int rate, BenchOptions options, BenchApp app, HttpClient http, StorageRequestCounter counter, RoundHolder rounds,
+        DepartmentSimulator departments, Progress log, CancellationToken ct)
+    {
+        var cases = options.Cases;
+        var probe = Machine.SpeedProbe();
+        var setupStart = counter.Snapshot();
+        var ids = await PrepareAllAsync(http, cases, ct);
+        var setupEnd = counter.Snapshot();
+        log.Say($"{name}: {cases} drafts with materials prepared ({Total(setupStart, setupEnd) / (double)cases:0.0} storage requests per draft); speed probe CPU {probe.Cpu:0} ms, loopback {probe.Loopback:0} ms");
+
+        using var calls = new StorageCallRecorder();
+        StorageCallRecorder.Callers.Clear();
+        var exceptions = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        void CountException(object? sender, System.Runtime.ExceptionServices.FirstChanceExceptionEventArgs e) =>
+            exceptions.AddOrUpdate(e.Exception is Azure.RequestFailedException r ? $"{r.GetType().Name} {r.Status} {r.ErrorCode}" : e.Exception.GetType().Name, 1, (_, n) => n + 1);
+        AppDomain.CurrentDomain.FirstChanceException += CountException;
+        var gcPause = GC.GetTotalPauseDuration();
+        var cpu = Environment.CpuUsage.TotalTime;
+        var azuriteCpu = Machine.AzuriteCpu(StorageCallRecorder.TablePort);
+        var (jitTime, jitMethods) = (System.Runtime.JitInfo.GetCompilationTime(), System.Runtime.JitInfo.GetCompiledMethodCount());
+        var run = new RunState(cases);
+        var runStart = counter.Snapshot();
+        calls.TakeSnapshot();
+        var clock = Stopwatch.StartNew();
+        run.Clock = clock; // before the first submit: early cases finish while later ones are still being submitted
+        rounds.Current = run;
+        var watching = WatchRegisterAsync(http, run, options.RegisterMs, ct);
+        await SubmitAllAsync(http, run, ids, rate, ct);
+        var lastSubmit = clock.Elapsed;
+        log.Say($"{name}: {cases} submitted in {lastSubmit.TotalSeconds:0.0}s");
+        if (!await WaitIssuedAsync(app, http, run, ids, log, departments, ct))
+        {
+            return null;
+        }
+
+        var elapsed = clock.Elapsed;
+        await watching;
+        var runEnd = counter.Snapshot();
+        var byOperation = calls.TakeSnapshot();
+        AppDomain.CurrentDomain.FirstChanceException -= CountException;
+        var processCpu = Environment.CpuUsage.TotalTime - cpu;
+        var emulatorCpu = Machine.AzuriteCpu(StorageCallRecorder.TablePort) - azuriteCpu;
+        (jitTime, jitMethods) = (System.Runtime.JitInfo.GetCompilationTime() - jitTime, System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethods);
+        gcPause = GC.GetTotalPauseDuration() - gcPause;
+
+        var after = Machine.SpeedProbe();
+        var total = Total(runStart, runEnd);
+        var pipeline = (total - run.OwnReads) / (double)cases;
+        var sb = new StringBuilder();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Round '{name}' ({(rate > 0 ? $"{rate} cases/s" : "all at once")}; speed probe before → after: CPU {probe.Cpu:0} → {after.Cpu:0} ms, loopback {probe.Loopback:0} → {after.Loopback:0} ms): {cases / elapsed.TotalSeconds:0.00} cases/s over {elapsed.TotalSeconds:0.0} s, last submit at {lastSubmit.TotalSeconds:0.0} s.");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"  Storage requests per case: {total / (double)cases:0.0} in all ({Per(runStart, runEnd, cases)}), of which {run.OwnReads / (double)cases:0.0} are the benchmark's own reads (status point reads, register queries); "
+            + $"{pipeline:0.0} for the pipeline itself (submit, orchestrations, activities, callbacks, webhooks, issuance, the runtime's polling). Setup (draft + 2 uploads): {Total(setupStart, setupEnd) / (double)cases:0.0} per case.");
+        sb.AppendLine(CultureInfo.InvariantCulture,
+            $"  CPU: Azurite {(emulatorCpu is { } e ? $"{e.TotalSeconds:0.0} s ({e.TotalMilliseconds / cases:0} ms per case, busy {e / elapsed:P0} of its one thread)" : "not a local process")}, benchmark process (app, Durable runtime, departments, harness) {processCpu.TotalSeconds:0.0} s ({processCpu.TotalMilliseconds / cases:0} ms per case, {processCpu / elapsed / Environment.ProcessorCount:P0} of the machine) of which JIT {jitTime.TotalSeconds:0.0} s ({jitMethods} methods compiled); "
+            + $"GC pauses {gcPause.TotalMilliseconds:0} ms; first-chance exceptions (each await level that rethrows counts again): {(exceptions.IsEmpty ? "none" : string.Join(", ", exceptions.OrderByDescending(x => x.Value).Select(x => $"{x.Key} {x.Value}")))}.");
+        // Every HTTP call of the round by operation (calls to the app and the departments appear as "(not storage)").
+        sb.Append(StorageCallRecorder.Format(byOperation, cases, "case"));
+        if (StorageCallRecorder.AttributeCallers)
+        {
+            sb.AppendLine("  Storage calls per case by calling code:");
+            foreach (var (caller, count) in StorageCallRecorder.Callers.OrderByDescending(kv => kv.Value))
+            {
+                sb.AppendLine(CultureInfo.InvariantCulture, $"  {count / (double)cases,6:0.00}  {caller}");
+            }
+        }
+
+        return new RoundResult(
+            cases / elapsed.TotalSeconds, elapsed, elapsed - lastSubmit, pipeline, Per(runStart, runEnd, cases),
+            emulatorCpu is { } ms ? ms.TotalMilliseconds / cases : double.NaN, emulatorCpu is { } busy ? busy / elapsed : double.NaN,
+            [.. run.VisibleMs.Order()], [.. run.CallbackMs.Order()], [.. run.IssuedLatency.Select(t => t.TotalMilliseconds).Order()],
+            [.. run.IssuedAfterApproval.Select(t => t.TotalMilliseconds).Order()], sb.ToString().TrimEnd());
+    }
+
+    private static long Total((long Tables, long Queues, long Blobs) a, (long Tables, long Queues, long Blobs) b) =>
+        b.Tables - a.Tables + (b.Queues - a.Queues) + (b.Blobs - a.Blobs);
+
+    private static string Per((long Tables, long Queues, long Blobs) a, (long Tables, long Queues, long Blobs) b, int n) =>
+        string.Create(CultureInfo.InvariantCulture, $"tables {(b.Tables - a.Tables) / (double)n:0.0}, queues {(b.Queues - a.Queues) / (double)n:0.0}, blobs {(b.Blobs - a.Blobs) / (double)n:0.0}");
+
+    /// <summary>One measured round's figures (latencies sorted, in ms); <c>Breakdown</c> is its printed report.</summary>
+    private sealed record RoundResult(
+        double CasesPerSecond, TimeSpan Elapsed, TimeSpan LastIssuedAfterLastSubmit, double PipelinePerCase, string PerService,
+        double AzuriteMsPerCase, double AzuriteBusy,
+        List<double> Visible, List<double> Callbacks, List<double> Issued, List<double> IssuedAfterApproval, string Breakdown);
+
+    /// <summary>The round whose tasks the department workers are answering (warm-up, then the measured ones).</summary>
+    private sealed class RoundHolder
+    {
+        public volatile RunState? Current;
+    }
+
+    private sealed class RunState(int cases)
+    {
+        public readonly int Cases = cases;
+        public long Issued;
+        public long OwnReads;
+        public long Errors;
+        public Stopwatch? Clock;
+        public ConcurrentDictionary<string, TimeSpan> SubmittedAt { get; } = new();
+
+        /// <summary>When the latest approval callback of each case was sent (round clock).</summary>
+        public ConcurrentDictionary<string, TimeSpan> LastApprovalAt { get; } = new();
+        public ConcurrentDictionary<string, bool> IssuedIds { get; } = new();
+        public ConcurrentBag<double> VisibleMs { get; } = [];
+        public ConcurrentBag<double> CallbackMs { get; } = [];
+        public ConcurrentBag<TimeSpan> IssuedLatency { get; } = [];
+        public ConcurrentBag<TimeSpan> IssuedAfterApproval { get; } = [];
+        public TaskCompletionSource AllIssued { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
