@@ -19,7 +19,7 @@ namespace Approvals.Bench.Pipeline;
 /// departments are told of their tasks by webhook (the simulated back offices). The Durable runtime runs with the
 /// app's defaults (<c>DurableRuntimeOptions</c>) except where <paramref name="durable"/> says otherwise.
 /// </summary>
-internal sealed class BenchApp(string hookBaseUrl, string storage, IReadOnlyDictionary<string, string> durable) : WebApplicationFactory<host::Program>
+internal sealed class BenchApp(string hookBaseUrl, string storage, IReadOnlyDictionary<string, string> durable, LogLevel? runtimeLog) : WebApplicationFactory<host::Program>
 {
     public const string TypeId = "bench-permit";
     public static readonly string[] Departments = ["market-supervision", "health", "fire-rescue", "ecology-environment"];
@@ -84,7 +84,16 @@ internal sealed class BenchApp(string hookBaseUrl, string storage, IReadOnlyDict
         }
 
         builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(settings));
-        builder.ConfigureLogging(l => l.ClearProviders().SetMinimumLevel(LogLevel.Warning));
+        builder.ConfigureLogging(l =>
+        {
+            l.ClearProviders().SetMinimumLevel(LogLevel.Warning);
+            if (runtimeLog is { } level)
+            {
+                // Only the runtime's own logs (DTFx and its provider): why a queue stalled, a lease moved, a message came back.
+                l.SetMinimumLevel(level).AddFilter((category, l) => category?.StartsWith("DurableTask", StringComparison.Ordinal) == true && l >= level)
+                    .AddSimpleConsole(o => (o.SingleLine, o.TimestampFormat) = (true, "HH:mm:ss.fff "));
+            }
+        });
         builder.ConfigureTestServices(s => s.AddSingleton(Catalogue()));
     }
 

@@ -17,6 +17,7 @@ internal sealed record BenchOptions
                                  MaxQueuePollingInterval, ControlQueueBatchSize, MaxConcurrentActivityFunctions,
                                  MaxConcurrentOrchestratorFunctions, ExtendedSessionsEnabled,
                                  ExtendedSessionIdleTimeoutInSeconds, ...); repeatable; overrides the bench's own
+          --runtime-log <level>  print the Durable runtime's own logs from this level (Warning, Information, ...)
           --callers              also break storage calls down by the code that made them (slow: a stack trace each)
           --workers <n>          department workers answering webhooks (32)
           --register-ms <ms>     pause between the harness's reads of the public register (100)
@@ -34,6 +35,8 @@ internal sealed record BenchOptions
     public int RegisterMs { get; private init; } = 100;
 
     public bool Callers { get; private init; }
+
+    public Microsoft.Extensions.Logging.LogLevel? RuntimeLog { get; private init; }
 
     public string Storage { get; private init; } = "UseDevelopmentStorage=true";
 
@@ -59,6 +62,7 @@ internal sealed record BenchOptions
                     "--workers" => options with { Workers = Positive() },
                     "--register-ms" => options with { RegisterMs = Positive() },
                     "--callers" => options with { Callers = true },
+                    "--runtime-log" => options with { RuntimeLog = Enum.TryParse<Microsoft.Extensions.Logging.LogLevel>(Value(), true, out var level) ? level : throw new FormatException("--runtime-log needs a log level") },
                     "--storage" => options with { Storage = Value() },
                     "--durable" => AddDurable(options, durable, Value()),
                     _ when i == 0 && int.TryParse(arg, CultureInfo.InvariantCulture, out var n) && n > 0 => options with { Cases = n },

@@ -62,7 +62,7 @@ internal static partial class PipelineBench
         await using var departments = new DepartmentSimulator();
         await departments.StartAsync(ct);
         BenchApp.SetContentRoot();
-        await using var app = new BenchApp(departments.BaseUrl, options.Storage, options.Durable);
+        await using var app = new BenchApp(departments.BaseUrl, options.Storage, options.Durable, options.RuntimeLog);
         StorageCallRecorder.UseNames(app.Prefix, app.HubName);
         using var warm = app.CreateClient();
         var counter = app.Services.GetRequiredService<StorageConnection>().RequestCounter;
