@@ -150,8 +150,8 @@ internal sealed class StorageCallRecorder : IDisposable, IObserver<DiagnosticLis
     /// <summary>The app's table prefix and the task hub, stripped from resource names (<see cref="UseNames"/>).</summary>
     private static (string TablePrefix, string Hub) _names = ("", "");
 
-    /// <summary>The table service's port (Azurite's default unless <see cref="UseEndpoints"/> said otherwise).</summary>
-    public static int TablePort => _ports.Table;
+    /// <summary>The services' ports (Azurite's defaults unless <see cref="UseEndpoints"/> said otherwise).</summary>
+    public static (int Blob, int Queue, int Table) Ports => _ports;
 
     /// <summary>Takes the service ports from a connection string with explicit endpoints (else keeps Azurite's defaults).</summary>
     public static void UseEndpoints(string connectionString)

@@ -10,6 +10,9 @@ namespace Approvals.Bench.Pipeline;
 
 internal static partial class PipelineBench
 {
+    /// <summary>A probe read at least this slow means the emulator served nothing meanwhile.</summary>
+    private const int StallMs = 500;
+
     /// <summary>Prepares a round's drafts (not timed), submits them (all at once when <paramref name="rate"/> is 0) and follows them until issued.</summary>
     private static async Task<RoundResult?> RunRoundAsync(
         string name, int rate, BenchOptions options, BenchApp app, HttpClient http, StorageRequestCounter counter, RoundHolder rounds,
@@ -30,9 +33,11 @@ internal static partial class PipelineBench
         AppDomain.CurrentDomain.FirstChanceException += CountException;
         var gcPause = GC.GetTotalPauseDuration();
         var cpu = Environment.CpuUsage.TotalTime;
-        var azuriteCpu = Machine.AzuriteCpu(StorageCallRecorder.TablePort);
+        var azuriteCpu = Machine.AzuriteCpu(StorageCallRecorder.Ports);
         var (jitTime, jitMethods) = (System.Runtime.JitInfo.GetCompilationTime(), System.Runtime.JitInfo.GetCompiledMethodCount());
         var run = new RunState(cases);
+        await using var tableStalls = AzuriteStallProbe.Tables(options.Storage, TimeSpan.FromMilliseconds(200), StallMs);
+        await using var queueStalls = AzuriteStallProbe.Queues(options.Storage, TimeSpan.FromMilliseconds(200), StallMs);
         var runStart = counter.Snapshot();
         calls.TakeSnapshot();
         var clock = Stopwatch.StartNew();
@@ -48,12 +53,16 @@ internal static partial class PipelineBench
         }
 
         var elapsed = clock.Elapsed;
+        var stalled = (Tables: await tableStalls.StopAsync(), Queues: await queueStalls.StopAsync());
         await watching;
         var runEnd = counter.Snapshot();
         var byOperation = calls.TakeSnapshot();
         AppDomain.CurrentDomain.FirstChanceException -= CountException;
         var processCpu = Environment.CpuUsage.TotalTime - cpu;
-        var emulatorCpu = Machine.AzuriteCpu(StorageCallRecorder.TablePort) - azuriteCpu;
+        var emulatorCpu = Machine.AzuriteCpu(StorageCallRecorder.Ports)
+            .Select(kv => (Services: kv.Key, Cpu: kv.Value - azuriteCpu.GetValueOrDefault(kv.Key))).ToList();
+        var emulatorText = emulatorCpu.Count == 0 ? "not a local process" : string.Join(", ", emulatorCpu.Select(p =>
+            string.Create(CultureInfo.InvariantCulture, $"{p.Services} {p.Cpu.TotalMilliseconds / cases:0} ms per case (busy {p.Cpu / elapsed:P0})")));
         (jitTime, jitMethods) = (System.Runtime.JitInfo.GetCompilationTime() - jitTime, System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethods);
         gcPause = GC.GetTotalPauseDuration() - gcPause;
 
@@ -65,8 +74,11 @@ internal static partial class PipelineBench
         sb.AppendLine(CultureInfo.InvariantCulture, $"  Storage requests per case: {total / (double)cases:0.0} in all ({Per(runStart, runEnd, cases)}), of which {run.OwnReads / (double)cases:0.0} are the benchmark's own reads (status point reads, register queries); "
             + $"{pipeline:0.0} for the pipeline itself (submit, orchestrations, activities, callbacks, webhooks, issuance, the runtime's polling). Setup (draft + 2 uploads): {Total(setupStart, setupEnd) / (double)cases:0.0} per case.");
         sb.AppendLine(CultureInfo.InvariantCulture,
-            $"  CPU: Azurite {(emulatorCpu is { } e ? $"{e.TotalSeconds:0.0} s ({e.TotalMilliseconds / cases:0} ms per case, busy {e / elapsed:P0} of its one thread)" : "not a local process")}, benchmark process (app, Durable runtime, departments, harness) {processCpu.TotalSeconds:0.0} s ({processCpu.TotalMilliseconds / cases:0} ms per case, {processCpu / elapsed / Environment.ProcessorCount:P0} of the machine) of which JIT {jitTime.TotalSeconds:0.0} s ({jitMethods} methods compiled); "
+            $"  CPU: Azurite, one Node thread per process: {emulatorText}; benchmark process (app, Durable runtime, departments, harness) {processCpu.TotalSeconds:0.0} s ({processCpu.TotalMilliseconds / cases:0} ms per case, {processCpu / elapsed / Environment.ProcessorCount:P0} of the machine) of which JIT {jitTime.TotalSeconds:0.0} s ({jitMethods} methods compiled); "
             + $"GC pauses {gcPause.TotalMilliseconds:0} ms; first-chance exceptions (each await level that rethrows counts again): {(exceptions.IsEmpty ? "none" : string.Join(", ", exceptions.OrderByDescending(x => x.Value).Select(x => $"{x.Key} {x.Value}")))}.");
+        static string Stalls(IReadOnlyList<double> ms) => ms.Count == 0 ? "none" : string.Create(CultureInfo.InvariantCulture, $"{ms.Count}, {ms.Sum() / 1000:0.0} s in all, the longest {ms.Max() / 1000:0.0} s");
+        var stallText = $"tables {Stalls(stalled.Tables)}; queues {Stalls(stalled.Queues)}";
+        sb.AppendLine(CultureInfo.InvariantCulture, $"  Azurite stalls (a probe request to each service every 200 ms taking ≥ {StallMs} ms): {stallText}.");
         // Every HTTP call of the round by operation (calls to the app and the departments appear as "(not storage)").
         sb.Append(StorageCallRecorder.Format(byOperation, cases, "case"));
         if (StorageCallRecorder.AttributeCallers)
@@ -80,7 +92,7 @@ internal static partial class PipelineBench
 
         return new RoundResult(
             cases / elapsed.TotalSeconds, elapsed, elapsed - lastSubmit, pipeline, Per(runStart, runEnd, cases),
-            emulatorCpu is { } ms ? ms.TotalMilliseconds / cases : double.NaN, emulatorCpu is { } busy ? busy / elapsed : double.NaN,
+            emulatorText, stallText,
             [.. run.VisibleMs.Order()], [.. run.CallbackMs.Order()], [.. run.IssuedLatency.Select(t => t.TotalMilliseconds).Order()],
             [.. run.IssuedAfterApproval.Select(t => t.TotalMilliseconds).Order()], sb.ToString().TrimEnd());
     }
@@ -94,7 +106,7 @@ internal static partial class PipelineBench
     /// <summary>One measured round's figures (latencies sorted, in ms); <c>Breakdown</c> is its printed report.</summary>
     private sealed record RoundResult(
         double CasesPerSecond, TimeSpan Elapsed, TimeSpan LastIssuedAfterLastSubmit, double PipelinePerCase, string PerService,
-        double AzuriteMsPerCase, double AzuriteBusy,
+        string AzuriteCpu, string Stalls,
         List<double> Visible, List<double> Callbacks, List<double> Issued, List<double> IssuedAfterApproval, string Breakdown);
 
     /// <summary>The round whose tasks the department workers are answering (warm-up, then the measured ones).</summary>

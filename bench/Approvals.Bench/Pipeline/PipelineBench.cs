@@ -143,8 +143,9 @@ internal static partial class PipelineBench
                 $"p50 {Pct(latency.Issued, 50):0} / {Pct(capacity.Issued, 50):0} ms, p99 {Pct(latency.Issued, 99):0} / {Pct(capacity.Issued, 99):0} ms", "–", null),
             new("signed callback answered (202): at the rate / burst", "–",
                 $"p50 {Pct(latency.Callbacks, 50):0} / {Pct(capacity.Callbacks, 50):0} ms, p99 {Pct(latency.Callbacks, 99):0} / {Pct(capacity.Callbacks, 99):0} ms", "–", null),
-            new("Azurite CPU per case (its single Node thread): at the rate / burst", "–",
-                $"{latency.AzuriteMsPerCase:0} / {capacity.AzuriteMsPerCase:0} ms, busy {latency.AzuriteBusy:P0} / {capacity.AzuriteBusy:P0} of one core", "–", null),
+            new("Azurite CPU per case and busy share of each process's one Node thread: at the rate / burst", "–",
+                $"{latency.AzuriteCpu} / {capacity.AzuriteCpu}", "–", null),
+            new($"Azurite stalls (≥ {StallMs} ms): at the rate / burst", "–", $"{latency.Stalls} / {capacity.Stalls}", "–", null),
         ];
     }
 
