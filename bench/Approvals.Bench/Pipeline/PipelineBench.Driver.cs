@@ -57,7 +57,7 @@ internal static partial class PipelineBench
     }
 
     /// <summary>Waits until every case of the round is issued (3 minutes at most); false, after explaining, if some never are.</summary>
-    private static async Task<bool> WaitIssuedAsync(BenchApp app, HttpClient http, RunState run, string[] ids, Progress log, DepartmentSimulator departments, CancellationToken ct)
+    private static async Task<bool> WaitIssuedAsync(BenchHost host, RunState run, string[] ids, Progress log, DepartmentSimulator departments, CancellationToken ct)
     {
         await using (log.Every(TimeSpan.FromSeconds(5), () => $"webhooks {departments.Received}, decisions visible {run.VisibleMs.Count}, issued {run.Issued}, errors {run.Errors}"))
         {
@@ -70,18 +70,18 @@ internal static partial class PipelineBench
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
-                await ExplainStuckAsync(app, http, run, ids);
+                await ExplainStuckAsync(host, run, ids);
                 return false;
             }
         }
     }
 
-    private static async Task ExplainStuckAsync(BenchApp app, HttpClient http, RunState run, string[] ids)
+    private static async Task ExplainStuckAsync(BenchHost host, RunState run, string[] ids)
     {
-        var client = app.Services.GetRequiredService<DurableTaskClient>();
+        var client = host.App.Services.GetRequiredService<DurableTaskClient>();
         foreach (var id in ids.Where(i => !run.IssuedIds.ContainsKey(i)).Take(5))
         {
-            var view = await http.GetFromJsonAsync<JsonObject>(new Uri($"/api/applications/{id}", UriKind.Relative));
+            var view = await host.Http.GetFromJsonAsync<JsonObject>(new Uri($"/api/applications/{id}", UriKind.Relative));
             var meta = await client.GetInstanceAsync(id, true);
             Console.Error.WriteLine($"stuck {id}: {view?["status"]}, instance {meta?.RuntimeStatus} {meta?.FailureDetails?.ErrorMessage}");
         }
@@ -115,14 +115,14 @@ internal static partial class PipelineBench
     }
 
     /// <summary>A department worker: signs and sends the approval, then reads the case until the decision shows.</summary>
-    private static async Task AnswerAsync(DepartmentSimulator departments, HttpClient http, RoundHolder rounds, CancellationToken ct)
+    private static async Task AnswerAsync(DepartmentSimulator departments, RoundHolder rounds, CancellationToken ct)
     {
         await foreach (var task in departments.Tasks.Reader.ReadAllAsync(ct))
         {
             var run = rounds.Current!;
             try
             {
-                await AnswerOneAsync(http, run, task, ct);
+                await AnswerOneAsync(run.Http, run, task, ct);
             }
             catch (Exception e) when (e is HttpRequestException or JsonException)
             {

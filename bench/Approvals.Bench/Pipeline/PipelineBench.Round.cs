@@ -4,7 +4,9 @@ using System.Globalization;
 using System.Text;
 using Approvals.Bench.Diagnostics;
 using Approvals.Bench.Shared;
+using Approvals.Pipeline.Runtime;
 using Approvals.Pipeline.Storage;
+using Azure.Storage.Queues;
 
 namespace Approvals.Bench.Pipeline;
 
@@ -13,11 +15,15 @@ internal static partial class PipelineBench
     /// <summary>A probe read at least this slow means the emulator served nothing meanwhile.</summary>
     private const int StallMs = 500;
 
-    /// <summary>Prepares a round's drafts (not timed), submits them (all at once when <paramref name="rate"/> is 0) and follows them until issued.</summary>
+    /// <summary>
+    /// Starts the round's own app (<see cref="BenchHost"/>), prepares its drafts (not timed), submits them (all at
+    /// once when <paramref name="rate"/> is 0) and follows them until issued.
+    /// </summary>
     private static async Task<RoundResult?> RunRoundAsync(
-        string name, int rate, BenchOptions options, BenchApp app, HttpClient http, StorageRequestCounter counter, RoundHolder rounds,
-        DepartmentSimulator departments, Progress log, CancellationToken ct)
+        string name, int rate, BenchOptions options, RoundHolder rounds, DepartmentSimulator departments, Progress log, CancellationToken ct)
     {
+        await using var host = await BenchHost.StartAsync(options, departments.BaseUrl, ct);
+        var (http, counter) = (host.Http, host.Counter);
         var cases = options.Cases;
         var probe = Machine.SpeedProbe();
         var setupStart = counter.Snapshot();
@@ -35,7 +41,7 @@ internal static partial class PipelineBench
         var cpu = Environment.CpuUsage.TotalTime;
         var azuriteCpu = Machine.AzuriteCpu(StorageCallRecorder.Ports);
         var (jitTime, jitMethods) = (System.Runtime.JitInfo.GetCompilationTime(), System.Runtime.JitInfo.GetCompiledMethodCount());
-        var run = new RunState(cases);
+        var run = new RunState(cases, http);
         await using var tableStalls = AzuriteStallProbe.Tables(options.Storage, TimeSpan.FromMilliseconds(200), StallMs);
         await using var queueStalls = AzuriteStallProbe.Queues(options.Storage, TimeSpan.FromMilliseconds(200), StallMs);
         var runStart = counter.Snapshot();
@@ -47,7 +53,7 @@ internal static partial class PipelineBench
         await SubmitAllAsync(http, run, ids, rate, ct);
         var lastSubmit = clock.Elapsed;
         log.Say($"{name}: {cases} submitted in {lastSubmit.TotalSeconds:0.0}s");
-        if (!await WaitIssuedAsync(app, http, run, ids, log, departments, ct))
+        if (!await WaitIssuedAsync(host, run, ids, log, departments, ct))
         {
             return null;
         }
@@ -66,6 +72,7 @@ internal static partial class PipelineBench
         (jitTime, jitMethods) = (System.Runtime.JitInfo.GetCompilationTime() - jitTime, System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethods);
         gcPause = GC.GetTotalPauseDuration() - gcPause;
 
+        var resident = await ResidentMessagesAsync(options.Storage, host.Runtime);
         var after = Machine.SpeedProbe();
         var total = Total(runStart, runEnd);
         var pipeline = (total - run.OwnReads) / (double)cases;
@@ -78,6 +85,7 @@ internal static partial class PipelineBench
             + $"GC pauses {gcPause.TotalMilliseconds:0} ms; first-chance exceptions (each await level that rethrows counts again): {(exceptions.IsEmpty ? "none" : string.Join(", ", exceptions.OrderByDescending(x => x.Value).Select(x => $"{x.Key} {x.Value}")))}.");
         static string Stalls(IReadOnlyList<double> ms) => ms.Count == 0 ? "none" : string.Create(CultureInfo.InvariantCulture, $"{ms.Count}, {ms.Sum() / 1000:0.0} s in all, the longest {ms.Max() / 1000:0.0} s");
         var stallText = $"tables {Stalls(stalled.Tables)}; queues {Stalls(stalled.Queues)}";
+        sb.AppendLine(CultureInfo.InvariantCulture, $"  Messages left in the runtime's queues at the end (mostly durable timers due in days, which every Azurite queue request re-sorts): {resident}.");
         sb.AppendLine(CultureInfo.InvariantCulture, $"  Azurite stalls (a probe request to each service every 200 ms taking ≥ {StallMs} ms): {stallText}.");
         // Every HTTP call of the round by operation (calls to the app and the departments appear as "(not storage)").
         sb.Append(StorageCallRecorder.Format(byOperation, cases, "case"));
@@ -91,10 +99,25 @@ internal static partial class PipelineBench
         }
 
         return new RoundResult(
-            cases / elapsed.TotalSeconds, elapsed, elapsed - lastSubmit, pipeline, Per(runStart, runEnd, cases),
+            Describe(host.Runtime), cases / elapsed.TotalSeconds, elapsed, elapsed - lastSubmit, pipeline, Per(runStart, runEnd, cases),
             emulatorText, stallText,
             [.. run.VisibleMs.Order()], [.. run.CallbackMs.Order()], [.. run.IssuedLatency.Select(t => t.TotalMilliseconds).Order()],
             [.. run.IssuedAfterApproval.Select(t => t.TotalMilliseconds).Order()], sb.ToString().TrimEnd());
+    }
+
+    /// <summary>The approximate message counts of the task hub's control queues and work-item queue, as text.</summary>
+    private static async Task<string> ResidentMessagesAsync(string storage, DurableRuntimeOptions runtime)
+    {
+        using var _ = StorageCallRecorder.Observing();
+        var queues = new QueueServiceClient(storage);
+        var control = 0L;
+        foreach (var name in runtime.ControlQueueNames)
+        {
+            control += (await queues.GetQueueClient(name).GetPropertiesAsync()).Value.ApproximateMessagesCount;
+        }
+
+        var workItems = (await queues.GetQueueClient(runtime.HubName.ToLowerInvariant() + "-workitems").GetPropertiesAsync()).Value.ApproximateMessagesCount;
+        return string.Create(CultureInfo.InvariantCulture, $"control {control}, work items {workItems}");
     }
 
     private static long Total((long Tables, long Queues, long Blobs) a, (long Tables, long Queues, long Blobs) b) =>
@@ -105,7 +128,7 @@ internal static partial class PipelineBench
 
     /// <summary>One measured round's figures (latencies sorted, in ms); <c>Breakdown</c> is its printed report.</summary>
     private sealed record RoundResult(
-        double CasesPerSecond, TimeSpan Elapsed, TimeSpan LastIssuedAfterLastSubmit, double PipelinePerCase, string PerService,
+        string Runtime, double CasesPerSecond, TimeSpan Elapsed, TimeSpan LastIssuedAfterLastSubmit, double PipelinePerCase, string PerService,
         string AzuriteCpu, string Stalls,
         List<double> Visible, List<double> Callbacks, List<double> Issued, List<double> IssuedAfterApproval, string Breakdown);
 
@@ -115,9 +138,12 @@ internal static partial class PipelineBench
         public volatile RunState? Current;
     }
 
-    private sealed class RunState(int cases)
+    private sealed class RunState(int cases, HttpClient http)
     {
         public readonly int Cases = cases;
+
+        /// <summary>The round's app, as the departments call it back.</summary>
+        public readonly HttpClient Http = http;
         public long Issued;
         public long OwnReads;
         public long Errors;

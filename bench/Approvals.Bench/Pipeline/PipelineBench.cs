@@ -1,12 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
 using Approvals.Bench.Diagnostics;
 using Approvals.Bench.Shared;
 using Approvals.Pipeline.Runtime;
-using Approvals.Pipeline.Storage;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace Approvals.Bench.Pipeline;
 
@@ -62,32 +58,26 @@ internal static partial class PipelineBench
         await using var departments = new DepartmentSimulator();
         await departments.StartAsync(ct);
         BenchApp.SetContentRoot();
-        await using var app = new BenchApp(departments.BaseUrl, options.Storage, options.Durable, options.RuntimeLog);
-        StorageCallRecorder.UseNames(app.Prefix, app.HubName);
-        using var warm = app.CreateClient();
-        var counter = app.Services.GetRequiredService<StorageConnection>().RequestCounter;
-        var runtime = Describe(app.Services.GetRequiredService<IOptions<DurableRuntimeOptions>>().Value);
-        Console.WriteLine($"  Durable runtime: {runtime}{(options.Durable.Count > 0 ? " (experiment: " + string.Join(", ", options.Durable.Select(kv => $"{kv.Key}={kv.Value}")) + ")" : "")}");
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = warm.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", BenchApp.Token("bench-applicant"));
-        (await http.GetAsync(new Uri("/api/licence-types", UriKind.Relative), ct)).EnsureSuccessStatusCode();
-
         var rounds = new RoundHolder();
-        var answering = Task.WhenAll(Enumerable.Range(0, options.Workers).Select(_ => AnswerAsync(departments, http, rounds, ct)));
+        var answering = Task.WhenAll(Enumerable.Range(0, options.Workers).Select(_ => AnswerAsync(departments, rounds, ct)));
         if (options.Workers != 32 || options.RegisterMs != 100)
         {
             Console.WriteLine($"  experiment: {options.Workers} department workers, register read every {options.RegisterMs} ms");
         }
 
-        // Warm-up (not timed): whole cases first, so the figures are those of a host that has run before — a fresh
-        // process spends much of its CPU in the JIT during its first minute.
+        // Warm-up (not timed): whole cases first, so the figures are those of a process that has run before — a
+        // fresh one spends much of its CPU in the JIT during its first minute. Its app and storage go before round 1.
+        string? runtime = null;
         if (options.Warmup > 0)
         {
-            var warmIds = await PrepareAllAsync(http, options.Warmup, ct);
-            var warmRun = rounds.Current = new RunState(options.Warmup) { Clock = Stopwatch.StartNew() };
-            var watchingWarmUp = WatchRegisterAsync(http, warmRun, options.RegisterMs, ct);
-            await SubmitAllAsync(http, warmRun, warmIds, 0, ct);
-            if (!await WaitIssuedAsync(app, http, warmRun, warmIds, log, departments, ct))
+            await using var warm = await BenchHost.StartAsync(options, departments.BaseUrl, ct);
+            runtime = Describe(warm.Runtime);
+            Console.WriteLine($"  Durable runtime: {runtime}{(options.Durable.Count > 0 ? " (experiment: " + string.Join(", ", options.Durable.Select(kv => $"{kv.Key}={kv.Value}")) + ")" : "")}");
+            var warmIds = await PrepareAllAsync(warm.Http, options.Warmup, ct);
+            var warmRun = rounds.Current = new RunState(options.Warmup, warm.Http) { Clock = Stopwatch.StartNew() };
+            var watchingWarmUp = WatchRegisterAsync(warm.Http, warmRun, options.RegisterMs, ct);
+            await SubmitAllAsync(warm.Http, warmRun, warmIds, 0, ct);
+            if (!await WaitIssuedAsync(warm, warmRun, warmIds, log, departments, ct))
             {
                 return 2;
             }
@@ -96,8 +86,8 @@ internal static partial class PipelineBench
             log.Say($"warm-up: {options.Warmup} cases issued in {warmRun.Clock.Elapsed.TotalSeconds:0.0}s (not measured)");
         }
 
-        var capacity = await RunRoundAsync("capacity", 0, options, app, http, counter, rounds, departments, log, ct);
-        var latency = capacity is null ? null : await RunRoundAsync("latency", options.Rate, options, app, http, counter, rounds, departments, log, ct);
+        var capacity = await RunRoundAsync("capacity", 0, options, rounds, departments, log, ct);
+        var latency = capacity is null ? null : await RunRoundAsync("latency", options.Rate, options, rounds, departments, log, ct);
         departments.Tasks.Writer.TryComplete();
         await answering;
         if (capacity is null || latency is null)
@@ -105,6 +95,7 @@ internal static partial class PipelineBench
             return 2;
         }
 
+        runtime = capacity.Runtime;
         var rows = Rows(options, capacity, latency);
         Console.WriteLine();
         Console.WriteLine(BenchReport.Table(rows));
