@@ -3,12 +3,13 @@
 # --storage names another account, it runs against a private Azurite started here on ports 20000-20002 and stopped
 # afterwards: a fresh emulator, so the figures do not depend on a database a long-lived one has grown.
 #
-# The emulator runs as one process per service, each on its own Node thread: blob and table in memory, queue on a
+# The emulator runs as one process per service, each on its own Node thread: blob and table in memory, queue in a
 # temporary folder. Azurite's in-memory queue store keeps one extent per message and its garbage collection, every
 # 60 s, deletes them one at a time, re-sorting the extent index on each delete: at the ~40 queue messages a case
 # costs the Durable runtime, that stalled the whole emulator for 19-30 s a minute at about 1 case/s (bench/RESULTS.md).
-# On disk, messages share extent files and the collection deletes a few. --single-azurite runs the one in-memory
-# process the retired engine's figures were measured on.
+# In a folder, messages share extent files and the collection deletes a few; the folder is RAM-backed (/dev/shm)
+# where the machine has one, because Azurite syncs each message to its file (fdatasync), one at a time.
+# --single-azurite runs the one in-memory process the retired engine's figures were measured on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,7 +42,7 @@ if [[ " $* " != *" --storage "* ]]; then
     pids+=($!)
     layout="one in-memory process"
   else
-    queues=$(mktemp -d "${TMPDIR:-/tmp}/bench-queues-XXXXXX")
+    queues=$(mktemp -d /dev/shm/bench-queues-XXXXXX 2>/dev/null || mktemp -d "${TMPDIR:-/tmp}/bench-queues-XXXXXX")
     node_modules/.bin/azurite-blob "${common[@]}" --inMemoryPersistence --blobHost 127.0.0.1 --blobPort 20000 > artifacts/bench-azurite-blob.log 2>&1 &
     pids+=($!)
     node_modules/.bin/azurite-queue "${common[@]}" --location "$queues" --queueHost 127.0.0.1 --queuePort 20001 > artifacts/bench-azurite-queue.log 2>&1 &
