@@ -1,4 +1,4 @@
-// scripts/bench.sh pipeline [options]: the end-to-end benchmark against Azurite.
+// scripts/bench.sh pipeline [cases] [options]: the end-to-end benchmark against Azurite.
 using var cts = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
@@ -15,6 +15,6 @@ return command switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("Usage: scripts/bench.sh pipeline [cases]");
+    Console.Error.WriteLine(Approvals.Bench.Pipeline.BenchOptions.Usage);
     return 2;
 }

@@ -1,31 +1,41 @@
 using System.Diagnostics;
 using Azure.Data.Tables;
+using Azure.Storage.Queues;
 
 namespace Approvals.Bench.Diagnostics;
 
 /// <summary>
-/// Reads one missing entity from a side table every <c>interval</c> on the observer's connection, to tell the
-/// engine's slow moments from Azurite's own: Azurite (Loki persistence) re-serialises its whole table database
-/// every 5 s and serves nothing meanwhile. A slow sample that overlaps a slow probe read was stalled by Azurite.
+/// Makes one cheap request to a storage service every <c>interval</c> on a client of its own (a missing entity's
+/// point read, or the first page of the queue list), to tell the emulator's stalls from the pipeline's slow moments:
+/// each Azurite process serves its requests on one Node thread, and work such as the in-memory queue store's
+/// garbage collection (every 60 s) holds that thread for as long as it runs. A probe slower than the threshold
+/// counts as a stall.
 /// </summary>
 internal sealed class AzuriteStallProbe : IAsyncDisposable
 {
-    private readonly List<(long Start, long End)> _reads = [];
+    private readonly List<double> _slowMs = [];
     private readonly CancellationTokenSource _stop = new();
+    private readonly double _thresholdMs;
     private readonly Task _loop;
 
-    private AzuriteStallProbe(TableClient table, TimeSpan interval)
+    private AzuriteStallProbe(Func<Task> setUp, Func<Task> probe, TimeSpan interval, double thresholdMs)
     {
+        _thresholdMs = thresholdMs;
         _loop = Task.Run(async () =>
         {
             using var _ = StorageCallRecorder.Observing();
+            await setUp();
             while (!_stop.IsCancellationRequested)
             {
                 var start = Stopwatch.GetTimestamp();
-                await table.GetEntityIfExistsAsync<TableEntity>("probe", "none", cancellationToken: CancellationToken.None);
-                lock (_reads)
+                await probe();
+                var ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                if (ms >= _thresholdMs)
                 {
-                    _reads.Add((start, Stopwatch.GetTimestamp()));
+                    lock (_slowMs)
+                    {
+                        _slowMs.Add(ms);
+                    }
                 }
 
                 await Task.Delay(interval, _stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
@@ -33,30 +43,44 @@ internal sealed class AzuriteStallProbe : IAsyncDisposable
         });
     }
 
-    public static AzuriteStallProbe Start(TableClient table, TimeSpan interval) => new(table, interval);
-
-    /// <summary>Probe read times in ms.</summary>
-    public IReadOnlyCollection<double> ReadMs()
+    /// <summary>Starts probing the table service of <paramref name="connectionString"/> (a client of its own, not the app's).</summary>
+    public static AzuriteStallProbe Tables(string connectionString, TimeSpan interval, double thresholdMs)
     {
-        lock (_reads)
-        {
-            return _reads.Select(r => Stopwatch.GetElapsedTime(r.Start, r.End).TotalMilliseconds).ToList();
-        }
+        var table = new TableServiceClient(connectionString).GetTableClient("benchstallprobe");
+        return new(() => table.CreateIfNotExistsAsync(), () => table.GetEntityIfExistsAsync<TableEntity>("probe", "none"), interval, thresholdMs);
     }
 
-    /// <summary>True when a probe read slower than <paramref name="slowMs"/> overlapped [<paramref name="from"/>, <paramref name="to"/>].</summary>
-    public bool StalledDuring(long from, long to, double slowMs)
+    /// <summary>Starts probing the queue service of <paramref name="connectionString"/>: the queue list, which reads no messages.</summary>
+    public static AzuriteStallProbe Queues(string connectionString, TimeSpan interval, double thresholdMs)
     {
-        lock (_reads)
+        var queues = new QueueServiceClient(connectionString);
+        return new(() => Task.CompletedTask, async () =>
         {
-            return _reads.Any(r => r.Start < to && r.End > from && Stopwatch.GetElapsedTime(r.Start, r.End).TotalMilliseconds > slowMs);
+            await foreach (var _ in queues.GetQueuesAsync().AsPages(pageSizeHint: 1))
+            {
+                break;
+            }
+        }, interval, thresholdMs);
+    }
+
+    /// <summary>Stops probing; the stalls seen (reads at or over the threshold), in ms.</summary>
+    public async Task<IReadOnlyList<double>> StopAsync()
+    {
+        await _stop.CancelAsync();
+        await _loop;
+        lock (_slowMs)
+        {
+            return [.. _slowMs];
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
-        await _loop;
+        if (!_stop.IsCancellationRequested)
+        {
+            await StopAsync();
+        }
+
         _stop.Dispose();
     }
 }

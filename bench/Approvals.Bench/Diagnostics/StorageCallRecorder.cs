@@ -6,23 +6,22 @@ using System.Text;
 namespace Approvals.Bench.Diagnostics;
 
 /// <summary>
-/// Counts and times every storage HTTP call by operation (e.g. "table batch", "table query inbox", "queue receive"),
+/// Counts and times every storage HTTP call by operation (e.g. "table History query", "queue receive control"),
 /// from the <c>System.Net.Http</c> activity source, so a missed target can be traced to the call that dominates.
-/// The engine's own <c>StorageRequestCounter</c> stays the authority for the totals; calls the harness makes to
+/// The app's own <c>StorageRequestCounter</c> stays the authority for the totals; calls the harness makes to
 /// observe progress run inside <see cref="Observing"/> and are left out of this breakdown.
 /// </summary>
-internal sealed class StorageCallRecorder : IDisposable
+internal sealed class StorageCallRecorder : IDisposable, IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>
 {
     private static readonly AsyncLocal<bool> ObserverCall = new();
-    private static readonly string[] TableRoles = ["Instances", "Partitions", "DeadLetters"];
     private readonly ActivityListener _listener;
+    private readonly List<IDisposable> _subscriptions = [];
     /// <summary>Storage calls by operation and calling code, kept when <see cref="AttributeCallers"/> is on.</summary>
     public static readonly ConcurrentDictionary<string, int> Callers = new(StringComparer.Ordinal);
 
-    /// <summary>Records which app or engine code made each storage call (a stack trace per call: slow, for diagnosis only).</summary>
+    /// <summary>Records which app or runtime code made each storage call (a stack trace per call: slow, for diagnosis only).</summary>
     public static bool AttributeCallers { get; set; }
     private ConcurrentDictionary<string, CallStats> _calls = new(StringComparer.Ordinal);
-    private ConcurrentQueue<TimedCall>? _timeline;
 
     public StorageCallRecorder()
     {
@@ -38,13 +37,16 @@ internal sealed class StorageCallRecorder : IDisposable
                     return;
                 }
 
-                // The app and engine frames on the stack when the call starts (the caller up to its first await).
-                var frames = new StackTrace().GetFrames().Select(f => f.GetMethod()).Where(m => m?.DeclaringType?.FullName?.StartsWith("Approvals.", StringComparison.Ordinal) == true && !m.DeclaringType!.FullName!.StartsWith("Approvals.Bench", StringComparison.Ordinal))
+                // The app and DTFx frames on the stack when the call starts (the caller up to its first await).
+                var frames = new StackTrace().GetFrames().Select(f => f.GetMethod())
+                    .Where(m => m?.DeclaringType?.FullName is { } n && (n.StartsWith("Approvals.", StringComparison.Ordinal) || n.StartsWith("DurableTask.", StringComparison.Ordinal)) && !n.StartsWith("Approvals.Bench", StringComparison.Ordinal))
                     .Select(m => m!.DeclaringType!.FullName!.Replace("Approvals.", "", StringComparison.Ordinal) + "." + m.Name).Take(3);
                 a.SetCustomProperty("stack", string.Join(" <- ", frames));
             },
         };
         ActivitySource.AddActivityListener(_listener);
+        // The request (hence its URL) is known at the handler's start event, not yet at the activity's start.
+        _subscriptions.Add(DiagnosticListener.AllListeners.Subscribe(this));
     }
 
     /// <summary>Marks the calls made in this async flow as the harness's own.</summary>
@@ -56,12 +58,6 @@ internal sealed class StorageCallRecorder : IDisposable
 
     /// <summary>The calls recorded since the last reset, and starts a new period.</summary>
     public IReadOnlyDictionary<string, CallStats> TakeSnapshot() => Interlocked.Exchange(ref _calls, new(StringComparer.Ordinal));
-
-    /// <summary>Starts keeping every engine call with its Stopwatch interval (for per-sample breakdowns).</summary>
-    public void StartTimeline() => _timeline = new();
-
-    /// <summary>The calls kept since <see cref="StartTimeline"/>; stops keeping them.</summary>
-    public IReadOnlyList<TimedCall> StopTimeline() => Interlocked.Exchange(ref _timeline, null)?.ToList() ?? [];
 
     public static string Format(IReadOnlyDictionary<string, CallStats> calls, double perUnit, string unit)
     {
@@ -75,7 +71,55 @@ internal sealed class StorageCallRecorder : IDisposable
         return sb.ToString();
     }
 
-    public void Dispose() => _listener.Dispose();
+    public void Dispose()
+    {
+        _listener.Dispose();
+        lock (_subscriptions)
+        {
+            _subscriptions.ForEach(s => s.Dispose());
+        }
+    }
+
+    void IObserver<DiagnosticListener>.OnNext(DiagnosticListener value)
+    {
+        if (value.Name == "HttpHandlerDiagnosticListener")
+        {
+            lock (_subscriptions)
+            {
+                _subscriptions.Add(value.Subscribe(this, (name, _, _) => name == "System.Net.Http.HttpRequestOut.Start"));
+            }
+        }
+    }
+
+    /// <summary>
+    /// A table transaction names its table only in its body: who sends it tells the runtime's History appends from
+    /// the app's case transactions. The handler raises this event on the caller's stack (shared-key requests do
+    /// not yield before they are sent), with the request's activity current.
+    /// </summary>
+    void IObserver<KeyValuePair<string, object?>>.OnNext(KeyValuePair<string, object?> value)
+    {
+        if (value.Value?.GetType().GetProperty("Request")?.GetValue(value.Value) is HttpRequestMessage { RequestUri: { } uri }
+            && uri.AbsolutePath.EndsWith("/$batch", StringComparison.Ordinal))
+        {
+            Activity.Current?.SetCustomProperty("batch-of", CallerOf());
+        }
+    }
+
+    void IObserver<DiagnosticListener>.OnCompleted()
+    {
+    }
+
+    void IObserver<DiagnosticListener>.OnError(Exception error)
+    {
+    }
+
+    void IObserver<KeyValuePair<string, object?>>.OnCompleted()
+    {
+    }
+
+    void IObserver<KeyValuePair<string, object?>>.OnError(Exception error)
+    {
+    }
 
     private void OnStopped(Activity activity)
     {
@@ -91,25 +135,23 @@ internal sealed class StorageCallRecorder : IDisposable
             return;
         }
 
-        var op = Classify(method, uri);
+        var op = Classify(method, uri, activity.GetCustomProperty("batch-of") as string);
         if (activity.GetCustomProperty("stack") is string stack && !op.StartsWith("(not", StringComparison.Ordinal))
         {
             Callers.AddOrUpdate(op + " <- " + stack, 1, (_, n) => n + 1);
         }
 
         _calls.GetOrAdd(op, _ => new CallStats()).Add(activity.Duration);
-        if (_timeline is { } timeline)
-        {
-            var end = Stopwatch.GetTimestamp();
-            timeline.Enqueue(new TimedCall(op, end - (long)(activity.Duration.TotalSeconds * Stopwatch.Frequency), end));
-        }
     }
 
     /// <summary>Azurite's ports (blob, queue, table); <see cref="UseEndpoints"/> for a private Azurite on others.</summary>
     private static (int Blob, int Queue, int Table) _ports = (10000, 10001, 10002);
 
-    /// <summary>The table service's port (Azurite's default unless <see cref="UseEndpoints"/> said otherwise).</summary>
-    public static int TablePort => _ports.Table;
+    /// <summary>The app's table prefix and the task hub, stripped from resource names (<see cref="UseNames"/>).</summary>
+    private static (string TablePrefix, string Hub) _names = ("", "");
+
+    /// <summary>The services' ports (Azurite's defaults unless <see cref="UseEndpoints"/> said otherwise).</summary>
+    public static (int Blob, int Queue, int Table) Ports => _ports;
 
     /// <summary>Takes the service ports from a connection string with explicit endpoints (else keeps Azurite's defaults).</summary>
     public static void UseEndpoints(string connectionString)
@@ -121,12 +163,17 @@ internal sealed class StorageCallRecorder : IDisposable
         _ports = (PortOf("BlobEndpoint", 10000), PortOf("QueueEndpoint", 10001), PortOf("TableEndpoint", 10002));
     }
 
+    /// <summary>Names resources by role: <c>{hub}History</c> as History, <c>{prefix}Cases</c> as Cases, <c>{hub}-control-03</c> as control.</summary>
+    public static void UseNames(string tablePrefix, string hub) => _names = (tablePrefix, hub);
+
     /// <summary>Names the storage operation behind an Azurite URL (one service per port); other ports are the app's own HTTP.</summary>
-    internal static string Classify(string method, Uri uri)
+    internal static string Classify(string method, Uri uri, string? batchOf = null)
     {
         var path = Uri.UnescapeDataString(uri.AbsolutePath);
         var query = Uri.UnescapeDataString(uri.Query);
-        var last = path.TrimEnd('/').Split('/')[^1];
+        // Azurite's path style: /{account}/{resource}/...
+        var segments = path.Trim('/').Split('/');
+        var resource = segments.Length > 1 ? segments[1] : "";
         var ports = _ports;
         if (uri.Port != ports.Blob && uri.Port != ports.Queue && uri.Port != ports.Table)
         {
@@ -136,13 +183,13 @@ internal sealed class StorageCallRecorder : IDisposable
         switch (uri.Port)
         {
             case var t when t == ports.Table:
-                var table = last.Split('(')[0];
-                var role = TableRoles.FirstOrDefault(r => table.EndsWith(r, StringComparison.Ordinal)) ?? table;
-                return (method, last) switch
+                var role = Role(resource.Split('(')[0]);
+                return (method, resource) switch
                 {
-                    (_, "$batch") => "table batch",
-                    ("GET", _) when last.Contains("(PartitionKey=", StringComparison.Ordinal) => $"table {role} point read",
-                    ("GET", _) => $"table {role} query{RowKeyRange(query)}",
+                    // The transaction's table is in its body; the caller (runtime or app) is told apart by its stack.
+                    (_, "$batch") => $"table batch ({batchOf ?? "?"})",
+                    ("GET", _) when resource.Contains("(PartitionKey=", StringComparison.Ordinal) => $"table {role} point read",
+                    ("GET", _) => $"table {role} query",
                     ("POST", "Tables") => "table create",
                     ("POST", _) => $"table {role} insert",
                     ("PUT", _) => $"table {role} replace",
@@ -151,30 +198,64 @@ internal sealed class StorageCallRecorder : IDisposable
                     _ => $"table {method}",
                 };
             case var q when q == ports.Queue:
-                var onMessages = path.Contains("/messages", StringComparison.Ordinal);
-                return (method, onMessages) switch
+                var queue = QueueRole(resource);
+                var onMessages = segments.Length > 2 && segments[2] == "messages";
+                var oneMessage = segments.Length > 3;
+                return (method, onMessages, oneMessage) switch
                 {
-                    ("GET", true) => query.Contains("peekonly", StringComparison.OrdinalIgnoreCase) ? "queue peek" : "queue receive",
-                    ("POST", true) => "queue send",
-                    ("DELETE", true) => "queue delete message",
-                    ("PUT", false) => "queue create",
-                    _ => $"queue {method}",
+                    ("GET", true, _) => query.Contains("peekonly", StringComparison.OrdinalIgnoreCase) ? $"queue peek {queue}" : $"queue receive {queue}",
+                    ("POST", true, _) => $"queue send {queue}",
+                    ("DELETE", true, true) => $"queue delete {queue}",
+                    ("PUT", true, true) => $"queue update {queue}",
+                    ("PUT", false, _) => "queue create",
+                    ("GET", false, _) => $"queue metadata {queue}",
+                    _ => $"queue {method} {queue}",
                 };
             default:
-                return query.Contains("restype=container", StringComparison.Ordinal) ? $"blob container {method}" : $"blob {method}";
+                return query.Contains("restype=container", StringComparison.Ordinal) ? $"blob container {method}" : $"blob {method} {Role(resource)}";
         }
     }
 
-    private static string RowKeyRange(string query)
+    /// <summary>"runtime" when DTFx code made this call, "app" when ours did, null when neither is on the stack.</summary>
+    private static string? CallerOf()
     {
-        var i = query.IndexOf("RowKey ge '", StringComparison.Ordinal);
-        return i < 0 || i + 12 >= query.Length ? "" : query[i + 11] switch
+        foreach (var frame in new StackTrace(2, false).GetFrames())
         {
-            'I' => " inbox",
-            'H' => " history",
-            'S' => " status",
-            var c => $" {c}",
-        };
+            var ns = frame.GetMethod()?.DeclaringType?.Namespace;
+            if (ns is null)
+            {
+                continue;
+            }
+
+            if (ns.StartsWith("DurableTask.", StringComparison.Ordinal))
+            {
+                return "runtime";
+            }
+
+            if (ns.StartsWith("Approvals.", StringComparison.Ordinal) && !ns.StartsWith("Approvals.Bench", StringComparison.Ordinal))
+            {
+                return "app";
+            }
+        }
+
+        return null;
+    }
+
+    private static string Role(string name)
+    {
+        var (prefix, hub) = _names;
+        if (hub.Length > 0 && name.StartsWith(hub, StringComparison.OrdinalIgnoreCase))
+        {
+            return name[hub.Length..].TrimStart('-');
+        }
+
+        return prefix.Length > 0 && name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? name[prefix.Length..].TrimStart('-') : name;
+    }
+
+    private static string QueueRole(string name)
+    {
+        var role = Role(name);
+        return role.StartsWith("control-", StringComparison.Ordinal) ? "control" : role;
     }
 
     private sealed class Scope : IDisposable
@@ -207,10 +288,4 @@ internal sealed class CallStats
         {
         }
     }
-}
-
-/// <summary>One engine storage call and its Stopwatch interval.</summary>
-internal sealed record TimedCall(string Operation, long Start, long End)
-{
-    public double Ms => Stopwatch.GetElapsedTime(Start, End).TotalMilliseconds;
 }

@@ -1,4 +1,4 @@
-extern alias functions;
+extern alias host;
 
 using System.Security.Cryptography;
 using Approvals.Licensing.Catalogue;
@@ -14,11 +14,12 @@ using Microsoft.IdentityModel.Tokens;
 namespace Approvals.Bench.Pipeline;
 
 /// <summary>
-/// The function app in this process on a real Kestrel socket (so the storage request counter is readable), on its
-/// own table prefix and task hub, with a four-department auto-accepting licence type whose departments are told
-/// of their tasks by webhook (the simulated back offices).
+/// The app (src/Approvals.Host) in this process on a real Kestrel socket (so the storage request counter is
+/// readable), on its own table prefix and task hub, with a four-department auto-accepting licence type whose
+/// departments are told of their tasks by webhook (the simulated back offices). The Durable runtime runs with the
+/// app's defaults (<c>DurableRuntimeOptions</c>) except where <paramref name="durable"/> says otherwise.
 /// </summary>
-internal sealed class BenchApp(string hookBaseUrl, string storage) : WebApplicationFactory<functions::Program>
+internal sealed class BenchApp(string hookBaseUrl, string storage, IReadOnlyDictionary<string, string> durable, LogLevel? runtimeLog) : WebApplicationFactory<host::Program>
 {
     public const string TypeId = "bench-permit";
     public static readonly string[] Departments = ["market-supervision", "health", "fire-rescue", "ecology-environment"];
@@ -37,11 +38,15 @@ internal sealed class BenchApp(string hookBaseUrl, string storage) : WebApplicat
         SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(JwtKey), SecurityAlgorithms.HmacSha256),
     });
 
+    /// <summary>The app's table prefix.</summary>
     public string Prefix => "b" + _suffix;
+
+    /// <summary>The task hub: prefix of the Durable provider's tables and queues.</summary>
+    public string HubName => "h" + _suffix;
 
     /// <summary>The factory finds the app's content root from this variable (there is no test-project mapping here).</summary>
     public static void SetContentRoot() =>
-        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_APPROVALS_FUNCTIONS", Path.Combine(Shared.Machine.RepositoryRoot(), "src", "Approvals.Pipeline"));
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_APPROVALS_HOST", Path.Combine(Shared.Machine.RepositoryRoot(), "src", "Approvals.Host"));
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -51,8 +56,7 @@ internal sealed class BenchApp(string hookBaseUrl, string storage) : WebApplicat
         var settings = new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = storage,
-            ["DurableTask:HubName"] = "h" + _suffix,
-            ["DurableTask:PartitionCount"] = "4",
+            ["DurableTask:HubName"] = HubName,
             ["Approvals:TablePrefix"] = Prefix,
             ["Licensing:SigningKeyPem"] = key.ExportPkcs8PrivateKeyPem(),
             ["Licensing:SigningKeyId"] = "bench",
@@ -74,8 +78,22 @@ internal sealed class BenchApp(string hookBaseUrl, string storage) : WebApplicat
             settings[$"Departments:{d}:WebhookUrl"] = $"{hookBaseUrl}/hooks/{d}";
         }
 
+        foreach (var (name, value) in durable)
+        {
+            settings["DurableTask:" + name] = value;
+        }
+
         builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(settings));
-        builder.ConfigureLogging(l => l.ClearProviders().SetMinimumLevel(LogLevel.Warning));
+        builder.ConfigureLogging(l =>
+        {
+            l.ClearProviders().SetMinimumLevel(LogLevel.Warning);
+            if (runtimeLog is { } level)
+            {
+                // Only the runtime's own logs (DTFx and its provider): why a queue stalled, a lease moved, a message came back.
+                l.SetMinimumLevel(level).AddFilter((category, l) => category?.StartsWith("DurableTask", StringComparison.Ordinal) == true && l >= level)
+                    .AddSimpleConsole(o => (o.SingleLine, o.TimestampFormat) = (true, "HH:mm:ss.fff "));
+            }
+        });
         builder.ConfigureTestServices(s => s.AddSingleton(Catalogue()));
     }
 

@@ -44,11 +44,13 @@ internal static class Machine
     }
 
     /// <summary>
-    /// CPU time used so far by the Azurite process serving <paramref name="tablePort"/> (found by its command line in
-    /// /proc: the emulator is one Node process for all three services), or null when it is not a local process.
+    /// CPU time used so far by each local Azurite process serving one of <paramref name="ports"/>, keyed by the
+    /// services it serves ("blob+queue+table" for the all-in-one emulator, "queue" for <c>azurite-queue</c>...): each
+    /// is one Node thread. Found by command line in /proc; empty when the emulator is not a local process.
     /// </summary>
-    public static TimeSpan? AzuriteCpu(int tablePort)
+    public static IReadOnlyDictionary<string, TimeSpan> AzuriteCpu((int Blob, int Queue, int Table) ports)
     {
+        var cpu = new SortedDictionary<string, TimeSpan>(StringComparer.Ordinal);
         try
         {
             foreach (var dir in Directory.EnumerateDirectories("/proc"))
@@ -60,22 +62,28 @@ internal static class Machine
                 }
 
                 var args = File.ReadAllText(cmdline).Split('\0');
-                var isAzurite = args.Any(a => a.Contains("azurite", StringComparison.OrdinalIgnoreCase)) && args[0].EndsWith("node", StringComparison.Ordinal);
-                var port = Array.IndexOf(args, "--tablePort") is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : "10002";
-                if (isAzurite && port == tablePort.ToString(CultureInfo.InvariantCulture))
+                if (!args[0].EndsWith("node", StringComparison.Ordinal) || !args.Any(a => a.Contains("azurite", StringComparison.OrdinalIgnoreCase)))
+                {
+                    continue;
+                }
+
+                bool Serves(string flag, int port) => Array.IndexOf(args, flag) is var i and >= 0 && i + 1 < args.Length && args[i + 1] == port.ToString(CultureInfo.InvariantCulture);
+                var services = string.Join('+', new[] { ("blob", Serves("--blobPort", ports.Blob)), ("queue", Serves("--queuePort", ports.Queue)), ("table", Serves("--tablePort", ports.Table)) }
+                    .Where(s => s.Item2).Select(s => s.Item1));
+                if (services.Length > 0)
                 {
                     // utime and stime are fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 per second on Linux).
                     var fields = File.ReadAllText(Path.Combine(dir, "stat")).Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                    return TimeSpan.FromSeconds((long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0);
+                    cpu[services] = TimeSpan.FromSeconds((long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0);
                 }
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
         {
-            return null;
+            return new Dictionary<string, TimeSpan>();
         }
 
-        return null;
+        return cpu;
     }
 
     /// <summary>
