@@ -49,7 +49,8 @@ public sealed class CrashTests
                 host = await HostProcess.StartAsync(settings, host.Port);
             }
 
-            var deadline = DateTime.UtcNow.AddMinutes(5);
+            // Correctness, not speed: on a loaded 2-core machine twenty cases after three kills have taken over 5 minutes.
+            var deadline = DateTime.UtcNow.AddMinutes(8);
             foreach (var id in ids)
             {
                 while (await driver.StatusAsync(id) != "Issued")
