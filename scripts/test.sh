@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/test-prereqs.sh
-scripts/azurite.sh
+AZURITE_IN_MEMORY=1 scripts/azurite.sh
 dotnet test Approvals.sln --logger "console;verbosity=normal" "$@"
 scripts/publish-functions.sh

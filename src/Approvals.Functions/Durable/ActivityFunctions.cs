@@ -57,8 +57,8 @@ internal sealed class ActivityFunctions
         Run<ReviewActivities.ResumeStep, ResumeInput, bool>(input, instanceId, context);
 
     [Function(nameof(IssuanceActivities.CompleteCase))]
-    public static Task<string?> CompleteCase([ActivityTrigger] ActivityRequest<DecideInput> input, string instanceId, FunctionContext context) =>
-        Run<IssuanceActivities.CompleteCase, DecideInput, string?>(input, instanceId, context);
+    public static Task<CaseCompletion> CompleteCase([ActivityTrigger] ActivityRequest<DecideInput> input, string instanceId, FunctionContext context) =>
+        Run<IssuanceActivities.CompleteCase, DecideInput, CaseCompletion>(input, instanceId, context);
 
     [Function(nameof(WebhookActivities.NotifyDepartment))]
     public static Task<bool> NotifyDepartment([ActivityTrigger] ActivityRequest<NotifyInput> input, string instanceId, FunctionContext context) =>

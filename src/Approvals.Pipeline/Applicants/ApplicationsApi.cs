@@ -99,17 +99,26 @@ internal static class ApplicationsApi
     public static async Task<Results<Accepted<CaseView>, ProblemHttpResult>> Submit(
         string id, ClaimsPrincipal user, CaseStore store, CaseClocks clocks, DurableTaskClient engine, CaseJournal journal, TimeProvider time, CancellationToken cancellationToken)
     {
-        var snapshot = await LoadOwnAsync(store, id, user, cancellationToken);
-        if (snapshot is null)
-        {
-            return Problems.NotFound("Application");
-        }
-
-        var row = snapshot.Case;
-        var type = clocks.Type(row.LicenceTypeId, row.LicenceTypeVersion);
+        CaseSnapshot? snapshot = null;
+        CaseRow? row = null;
         CaseRow? submittedNow = null;
-        if (row.Status == CaseStatus.Draft)
+        // The materials are checked complete on one read of the case, and the submit commits under that read's ETag:
+        // an upload (or anything else) committed in between makes it fail, and the check runs again on the new state.
+        for (var attempt = 0; attempt < 10 && (row is null || row.Status == CaseStatus.Draft) && submittedNow is null; attempt++)
         {
+            snapshot = await LoadOwnAsync(store, id, user, cancellationToken);
+            if (snapshot is null)
+            {
+                return Problems.NotFound("Application");
+            }
+
+            row = snapshot.Case;
+            if (row.Status != CaseStatus.Draft)
+            {
+                break;
+            }
+
+            var type = clocks.Type(row.LicenceTypeId, row.LicenceTypeVersion);
             var (missing, invalid) = PreReview.Check(type, snapshot);
             if (missing.Count > 0 || invalid.Count > 0)
             {
@@ -126,10 +135,14 @@ internal static class ApplicationsApi
                     extensions: new Dictionary<string, object?> { ["missingMaterials"] = missing, ["invalidMaterials"] = invalid });
             }
 
-            var now = time.GetUtcNow();
             var calendarVersion = clocks.Calendar(type.Jurisdiction, null).Version;
-            submittedNow = await MarkSubmittedAsync(store, row, now, calendarVersion, cancellationToken);
-            row = submittedNow ?? await store.GetCaseAsync(id, cancellationToken) ?? row;
+            submittedNow = await store.SubmitAsync(row, time.GetUtcNow(), calendarVersion, cancellationToken);
+            row = submittedNow ?? row;
+        }
+
+        if (row is null || snapshot is null || row.Status == CaseStatus.Draft)
+        {
+            return Problems.Create(StatusCodes.Status503ServiceUnavailable, "busy", "The application is changing too often; retry the submit.");
         }
 
         if (row.Status == CaseStatus.Withdrawn && row.SubmittedAt is null)
@@ -157,7 +170,7 @@ internal static class ApplicationsApi
     }
 
     public static async Task<Results<Accepted<WithdrawalAccepted>, ProblemHttpResult>> Withdraw(
-        string id, ClaimsPrincipal user, CaseStore store, DurableTaskClient engine, TimeProvider time, CancellationToken cancellationToken)
+        string id, ClaimsPrincipal user, CaseStore store, DurableTaskClient engine, CaseJournal journal, TimeProvider time, CancellationToken cancellationToken)
     {
         var row = await store.GetCaseAsync(id, cancellationToken);
         if (row is null || row.ApplicantSubject != user.Subject())
@@ -165,36 +178,29 @@ internal static class ApplicationsApi
             return Problems.NotFound("Application");
         }
 
+        // Committed on the case row first (ordered against the decision by its ETag): a 202 here means the case can
+        // only end Withdrawn; a decision committed first makes it a 409.
         var now = time.GetUtcNow();
-        if (row.Status == CaseStatus.Draft)
+        var by = "applicant:" + user.Subject();
+        var (outcome, stored) = await store.RequestWithdrawalAsync(id, by, now, cancellationToken);
+        switch (outcome)
         {
-            var updated = await store.UpdateCaseAsync(id, r =>
-            {
-                if (r.Status != CaseStatus.Draft)
-                {
-                    return false;
-                }
-
-                r.Status = CaseStatus.Withdrawn;
-                r.WithdrawnAt = now;
-                return true;
-            }, cancellationToken);
-            if (updated?.Status == CaseStatus.Withdrawn)
-            {
+            case WithdrawalOutcome.NotFound:
+                return Problems.NotFound("Application");
+            case WithdrawalOutcome.Decided:
+                return Problems.Conflict("case-decided", $"The application is already {stored!.Status} and can no longer be withdrawn.");
+            case WithdrawalOutcome.DraftWithdrawn:
                 return TypedResults.Accepted($"/api/applications/{id}", new WithdrawalAccepted(id, CaseStatus.Withdrawn, true));
-            }
-
-            row = updated ?? row;
+            case WithdrawalOutcome.Requested:
+                await journal.AppendAsync(id, stored!.Number, "withdrawal-request:" + id, now, "WithdrawalRequested", by, null, null, null, cancellationToken);
+                break;
         }
 
-        if (CaseStatus.IsFinal(row.Status))
-        {
-            return Problems.Conflict("case-decided", $"The application is already {row.Status} and can no longer be withdrawn.");
-        }
-
-        // The orchestration decides: a withdrawal that arrives after the join is ignored by it.
-        await engine.RaiseEventAsync(id, EventNames.Withdraw, new WithdrawEvent("applicant:" + user.Subject(), now), cancellationToken);
-        return TypedResults.Accepted($"/api/applications/{id}", new WithdrawalAccepted(id, row.Status, true));
+        // The orchestration is woken to close the open tasks now; whatever becomes of the event (an instance not
+        // started yet drops it), the decision reads the request from the case row. Raised again on a repeated request.
+        var requested = stored!.WithdrawalRequestedAt ?? now;
+        await engine.RaiseEventAsync(id, EventNames.Withdraw, new WithdrawEvent(stored.WithdrawalRequestedBy ?? by, requested), cancellationToken);
+        return TypedResults.Accepted($"/api/applications/{id}", new WithdrawalAccepted(id, stored.Status, true));
     }
 
     public static async Task<Results<Created<ComplaintFiled>, ValidationProblem, ProblemHttpResult>> FileComplaint(
@@ -213,24 +219,6 @@ internal static class ApplicationsApi
 
         var complaint = (await journal.AddComplaintAsync(id, row.Number, user.Subject()!, body.Text.Trim(), time.GetUtcNow(), cancellationToken))!;
         return TypedResults.Created($"/api/applications/{id}/complaints/{complaint.Id}", complaint);
-    }
-
-    /// <summary>Draft → Submitted with the ETag read in the same request; null when someone else changed the row first.</summary>
-    private static async Task<CaseRow?> MarkSubmittedAsync(CaseStore store, CaseRow row, DateTimeOffset now, string calendarVersion, CancellationToken cancellationToken)
-    {
-        row.Status = CaseStatus.Submitted;
-        row.SubmittedAt = now;
-        row.CalendarVersion = calendarVersion;
-        row.ClockJson = Storage.StoredJson.Write(new[] { ClockEventDto.Submitted(now) });
-        try
-        {
-            row.ETag = await Storage.TableUpdates.ReplaceAsync(store.Table, row, row.ETag, CaseViewRow.Of(row), cancellationToken);
-            return row;
-        }
-        catch (Azure.RequestFailedException e) when (e.Status == 412)
-        {
-            return null; // a concurrent submit or withdrawal won; the caller re-reads
-        }
     }
 
     /// <summary>The case when it belongs to the caller; otherwise null, answered as 404 so ids cannot be probed.</summary>

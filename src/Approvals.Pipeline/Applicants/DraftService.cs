@@ -21,7 +21,7 @@ internal abstract record DraftOutcome
 /// Creates drafts. With an <c>Idempotency-Key</c> the key row (per applicant) is written first and names the case id,
 /// so a retried POST — even after a crash between the two writes — yields the same case, never a second one.
 /// </summary>
-internal sealed class DraftService(PipelineStorage storage, SequenceAllocator sequences, CaseClocks clocks, TimeProvider time, IConfiguration configuration)
+internal sealed class DraftService(PipelineStorage storage, CaseStore cases, SequenceAllocator sequences, CaseClocks clocks, TimeProvider time, IConfiguration configuration)
 {
     private readonly string _region = configuration["Approvals:RegionCode"] is { Length: 6 } r ? r : "310000";
 
@@ -45,10 +45,9 @@ internal sealed class DraftService(PipelineStorage storage, SequenceAllocator se
 
                 caseId = existing.GetString("CaseId");
                 replayed = true;
-                var found = await storage.Cases.GetEntityIfExistsAsync<CaseRow>(caseId, CaseRow.KeyOf(caseId), cancellationToken: cancellationToken);
-                if (found.HasValue && found.Value is not null)
+                if (await cases.GetCaseAsync(caseId, cancellationToken) is { } found)
                 {
-                    return new DraftOutcome.Created(found.Value, true);
+                    return new DraftOutcome.Created(found, true);
                 }
             }
         }
@@ -71,12 +70,9 @@ internal sealed class DraftService(PipelineStorage storage, SequenceAllocator se
             Status = CaseStatus.Draft,
             CreatedAt = now,
         };
-        if (!await storage.Cases.TryAddAsync(row, cancellationToken, CaseViewRow.Of(row)))
-        {
-            // A concurrent retry with the same key won the race: answer with its case.
-            row = (await storage.Cases.GetEntityAsync<CaseRow>(caseId, CaseRow.KeyOf(caseId), cancellationToken: cancellationToken)).Value;
-            replayed = true;
-        }
+        // A concurrent retry with the same key may win the race: then its case is the answer.
+        (row, var created) = await cases.CreateDraftAsync(row, cancellationToken);
+        replayed |= !created;
 
         var index = new TableEntity(owner, "case|" + caseId) { ["Number"] = row.Number, ["LicenceTypeId"] = row.LicenceTypeId, ["CreatedAt"] = row.CreatedAt };
         await storage.Applicants.UpsertEntityAsync(index, TableUpdateMode.Replace, cancellationToken);

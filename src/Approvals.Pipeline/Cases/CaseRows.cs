@@ -56,6 +56,15 @@ internal sealed class CaseRow : ITableEntity
     public bool DeemedAccepted { get; set; }
     public DateTimeOffset? DecidedAt { get; set; }
     public DateTimeOffset? WithdrawnAt { get; set; }
+    /// <summary>
+    /// A withdrawal the applicant asked for and the case accepted (committed under the case row's ETag before any
+    /// decision): from then on the case can only end Withdrawn. The orchestration is told by an event and, whatever
+    /// became of the event, reads this when it decides (<see cref="CaseStore.DecideAsync"/>).
+    /// </summary>
+    public DateTimeOffset? WithdrawalRequestedAt { get; set; }
+    public string? WithdrawalRequestedBy { get; set; }
+    /// <summary>When the set of materials last changed (an upload's commit bumps the case row's ETag with it).</summary>
+    public DateTimeOffset? MaterialsChangedAt { get; set; }
     /// <summary>JSON list of case-level clock events (see <see cref="ClockEventDto"/>).</summary>
     public string ClockJson { get; set; } = "[]";
     /// <summary>JSON list of department ids whose supplement request currently pauses the case clock.</summary>

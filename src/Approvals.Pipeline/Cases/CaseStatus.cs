@@ -45,4 +45,15 @@ internal static class Decisions
     public const string RequestSupplement = "request-supplement";
     public const string Accept = "accept";
     public const string NotAccept = "not-accept";
+
+    /// <summary>The step status a decision moves its task to — the one mapping, used by the callback's claim and the activities.</summary>
+    public static string StepStatusAfter(string decision) => decision switch
+    {
+        Approve => StepStatus.Approved,
+        Reject => StepStatus.Rejected,
+        Accept => StepStatus.Accepted,
+        NotAccept => StepStatus.NotAccepted,
+        RequestSupplement => StepStatus.AwaitingSupplement,
+        _ => throw new ArgumentOutOfRangeException(nameof(decision), decision, "Not a decision."),
+    };
 }

@@ -14,12 +14,32 @@ internal sealed record CaseSnapshot(CaseRow Case, IReadOnlyList<DepartmentRow> D
         Materials.GroupBy(m => m.MaterialId, StringComparer.Ordinal).Select(g => g.MaxBy(m => m.Version)!).ToList();
 }
 
-/// <summary>Reads and writes the rows of a case partition (see <see cref="CaseRow"/>).</summary>
-internal sealed class CaseStore(PipelineStorage storage)
+/// <summary>
+/// The case aggregate: the only reader-writer of a case partition's rows (case, steps, materials, view, callback
+/// answers, the case's licence row; see <see cref="CaseRow"/>). Handlers and activities never write those rows: they
+/// call a method named for the state change (<c>SubmitAsync</c>, <c>AddMaterialAsync</c>, <c>ClaimDecisionAsync</c>,
+/// <c>RequestWithdrawalAsync</c>, …), which checks the current state and either commits one ETag-guarded write (an
+/// entity-group transaction when several rows change) or refuses with a reason, writing nothing.
+/// </summary>
+/// <remarks>
+/// Invariants every method keeps:
+/// <list type="bullet">
+/// <item>Every status written is checked against <see cref="CaseTransitions"/> on the row as stored, inside the
+/// read-modify-write that commits under its ETag.</item>
+/// <item>The case row's ETag orders the case's own changes: a submit, a withdrawal request, a decision and a
+/// material added to a draft all commit conditionally on it, so of two that race exactly one wins and the other
+/// re-reads and re-decides (tests: <c>CaseRaceTests</c>).</item>
+/// <item>A step row's ETag orders its task's changes (a claim by a callback, a pause, a resume, a cancel).</item>
+/// <item>Every method is idempotent: an activity re-run after a crash finds its effect in place and writes nothing
+/// new (the methods compare with the stored row, never with what the caller remembers).</item>
+/// <item>The view row is a copy, written in the same transaction as the row it copies.</item>
+/// </list>
+/// </remarks>
+internal sealed partial class CaseStore(PipelineStorage storage, TableBatchers batchers)
 {
     public PipelineStorage Storage => storage;
 
-    public TableClient Table => storage.Cases;
+    private TableClient Table => storage.Cases;
 
     public async Task<CaseSnapshot?> LoadAsync(string caseId, CancellationToken cancellationToken)
     {
@@ -105,11 +125,11 @@ internal sealed class CaseStore(PipelineStorage storage)
     }
 
     /// <summary>Read-modify-write of the case row under its ETag, with its copy in the view row.</summary>
-    public Task<CaseRow?> UpdateCaseAsync(string caseId, Func<CaseRow, bool> mutate, CancellationToken cancellationToken) =>
+    private Task<CaseRow?> UpdateCaseAsync(string caseId, Func<CaseRow, bool> mutate, CancellationToken cancellationToken) =>
         storage.Cases.UpdateAsync<CaseRow>(caseId, CaseRow.KeyOf(caseId), mutate, cancellationToken, CaseViewRow.Of);
 
     /// <summary>Read-modify-write of a department row under its ETag, with its copy in the view row.</summary>
-    public async Task<DepartmentRow?> UpdateDepartmentAsync(string caseId, string departmentId, Func<DepartmentRow, bool> mutate, CancellationToken cancellationToken)
+    private async Task<DepartmentRow?> UpdateDepartmentAsync(string caseId, string departmentId, Func<DepartmentRow, bool> mutate, CancellationToken cancellationToken)
     {
         // Forgotten first: if the write fails half-known (timeout), no stale row is remembered.
         OpenTasks.Forget(caseId, departmentId);

@@ -16,6 +16,7 @@ internal sealed record CaseView(
     bool DeemedAccepted,
     DateTimeOffset? DecidedAt,
     DateTimeOffset? WithdrawnAt,
+    DateTimeOffset? WithdrawalRequestedAt,
     DateOnly? DueDate,
     ClockView Clock,
     StepView? Acceptance,
@@ -103,7 +104,7 @@ internal static class CaseViews
             : null;
         return new CaseView(
             row.PartitionKey, row.Number, row.Status, new LicenceTypeRef(type.Id, type.Name, type.Version), row.CalendarVersion,
-            row.CreatedAt, row.SubmittedAt, row.AcceptedAt, row.DeemedAccepted, row.DecidedAt, row.WithdrawnAt,
+            row.CreatedAt, row.SubmittedAt, row.AcceptedAt, row.DeemedAccepted, row.DecidedAt, row.WithdrawnAt, row.WithdrawalRequestedAt,
             caseClock.DueDate, caseClock, acceptance, steps, supplements, materials,
             Storage.StoredJson.Read<List<ReasonDto>>(row.ReasonsJson) ?? [], licence);
     }

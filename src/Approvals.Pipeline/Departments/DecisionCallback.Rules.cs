@@ -74,44 +74,11 @@ internal static partial class DecisionCallback
             return (Answer.Problem(422, "invalid-decision", "The decision is not valid.", errors), null);
         }
 
-        var status = StatusAfter(decision);
+        var status = Decisions.StepStatusAfter(decision);
         var accepted = new DecisionAccepted(caseId, departmentId, step.TaskId, decision, status);
         var evt = new DecisionEvent(step.TaskId, departmentId, decision, reasons, request.Officer!.Trim(), request.Comment, required, now);
         return (new Answer(202, JsonSerializer.Serialize(accepted, StoredJson.Options), "application/json"), evt);
     }
-
-    /// <summary>Writes the decision into the department row, which makes it visible to the applicant at once.</summary>
-    private static void Claim(DepartmentRow step, DecisionEvent decision, DateTimeOffset now)
-    {
-        step.Status = StatusAfter(decision.Decision);
-        step.Officer = decision.Officer;
-        step.Comment = decision.Comment;
-        if (decision.Decision == Decisions.RequestSupplement)
-        {
-            step.SupplementRequestId = decision.TaskId;
-            step.RequiredMaterialsJson = StoredJson.Write(decision.RequiredMaterials);
-            step.ProvidedMaterialsJson = "[]";
-            step.SupplementRequestedAt = now;
-            return;
-        }
-
-        step.Decision = decision.Decision;
-        step.ReasonsJson = StoredJson.Write(decision.Reasons);
-        step.DecidedAt = now;
-        // The step clock stops at the decision; written here, in the claiming transaction, so no later write is needed.
-        var events = StoredJson.Read<List<ClockEventDto>>(step.ClockJson) ?? [];
-        events.Add(ClockEventDto.Decided(now));
-        step.ClockJson = StoredJson.Write(events);
-    }
-
-    private static string StatusAfter(string decision) => decision switch
-    {
-        Decisions.Approve => StepStatus.Approved,
-        Decisions.Reject => StepStatus.Rejected,
-        Decisions.Accept => StepStatus.Accepted,
-        Decisions.NotAccept => StepStatus.NotAccepted,
-        _ => StepStatus.AwaitingSupplement,
-    };
 
     /// <summary>An answer as stored for replay: status, exact body, content type.</summary>
     private sealed record Answer(int Status, string Body, string ContentType)

@@ -94,34 +94,24 @@ internal static partial class DecisionCallback
             if (decision is null)
             {
                 // A refused decision is answered the same way when repeated; it changes nothing else.
-                return await store.Table.TryAddAsync(hook, cancellationToken)
+                return await store.AddAnswerAsync(hook, cancellationToken)
                     ? answer.ToResult()
                     : await ReplayOrAsync(store, engine, id, hookKey, answer, cancellationToken);
             }
 
             hook.EventInstanceId = step.InstanceId;
             hook.EventJson = JsonSerializer.Serialize(decision, StoredJson.Options);
-            Claim(step, decision, now);
-            try
+            switch (await store.ClaimDecisionAsync(step, hook, decision, now, cancellationToken))
             {
-                await store.Table.SubmitTransactionAsync(
-                    [new TableTransactionAction(TableTransactionActionType.Add, hook), new TableTransactionAction(TableTransactionActionType.UpdateReplace, step, step.ETag), CaseViewRow.Of(step)],
-                    cancellationToken);
-            }
-            catch (TableTransactionFailedException e) when (e.Status == 409 && e.FailedTransactionActionIndex is null or 0)
-            {
-                // The same webhook-id was answered first (perhaps by another host, deciding the task): that answer again.
-                store.OpenTasks.Forget(id, departmentId);
-                return await ReplayOrAsync(store, engine, id, hookKey, answer, cancellationToken);
-            }
-            catch (TableTransactionFailedException e) when (e.Status is 412 or 404)
-            {
-                // The task changed (or went) since it was read or remembered: read it (which renews the memory) and evaluate again.
-                mayRemember = false;
-                continue;
+                case ClaimOutcome.Answered:
+                    // The same webhook-id was answered first (perhaps by another host, deciding the task): that answer again.
+                    return await ReplayOrAsync(store, engine, id, hookKey, answer, cancellationToken);
+                case ClaimOutcome.Moved:
+                    // The task changed (or went) since it was read or remembered: read it (which renews the memory) and evaluate again.
+                    mayRemember = false;
+                    continue;
             }
 
-            store.OpenTasks.Forget(id, departmentId);
             await engine.RaiseEventAsync(step.InstanceId, EventNames.Decision, decision, cancellationToken);
             return answer.ToResult();
         }
@@ -132,8 +122,7 @@ internal static partial class DecisionCallback
     /// <summary>The stored answer to this webhook-id, replayed; <paramref name="otherwise"/> when there is none.</summary>
     private static async Task<IResult> ReplayOrAsync(CaseStore store, DurableTaskClient engine, string caseId, string hookKey, Answer otherwise, CancellationToken cancellationToken)
     {
-        var stored = await store.Table.GetEntityIfExistsAsync<WebhookAnswerRow>(caseId, hookKey, cancellationToken: cancellationToken);
-        return stored.HasValue && stored.Value is not null ? await ReplayAsync(stored.Value, engine, cancellationToken) : otherwise.ToResult();
+        return await store.GetAnswerAsync(caseId, hookKey, cancellationToken) is { } stored ? await ReplayAsync(stored, engine, cancellationToken) : otherwise.ToResult();
     }
 
     /// <summary>The licence type the task belongs to: on the step row since it carries it, else from the case row.</summary>

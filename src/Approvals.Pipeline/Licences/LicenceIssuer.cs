@@ -14,7 +14,7 @@ namespace Approvals.Pipeline.Licences;
 /// verify QR code in Blob Storage, the public verification row. Idempotent per case: the case-partition licence row
 /// is written with "insert" semantics, so a re-run (or a racing duplicate run) ends with the one licence that won.
 /// </summary>
-internal sealed partial class LicenceIssuer(PipelineStorage storage, SequenceAllocator sequences, LicenceKeys keys, CaseClocks clocks, TimeProvider time, Api.PublicUrls urls, ILogger<LicenceIssuer> logger)
+internal sealed partial class LicenceIssuer(PipelineStorage storage, CaseStore cases, SequenceAllocator sequences, LicenceKeys keys, CaseClocks clocks, TimeProvider time, Api.PublicUrls urls, ILogger<LicenceIssuer> logger)
 {
     /// <summary>Validity of an issued licence (食品经营许可证 and most others: five years).</summary>
     public const int ValidityYears = 5;
@@ -27,36 +27,13 @@ internal sealed partial class LicenceIssuer(PipelineStorage storage, SequenceAll
         await storage.EnsureCreatedAsync(cancellationToken);
         // Read whether or not the case row names a licence: a run that died after adding the licence row but before
         // marking the case must not draw a second number from the sequence (a gap in the official numbering).
-        var existing = await storage.Cases.GetEntityIfExistsAsync<LicenceRow>(c.CaseId, LicenceRow.CaseRowKeyOf(c.CaseId), cancellationToken: cancellationToken);
-        var licence = existing is { HasValue: true, Value: not null } ? existing.Value : await CreateAsync(c, caseRow, cancellationToken);
+        var licence = await cases.GetLicenceAsync(c.CaseId, cancellationToken) ?? await CreateAsync(c, caseRow, cancellationToken);
 
         // Both follow-up writes are idempotent, so a re-run after a crash completes them.
         var published = new LicenceRow();
         CopyTo(licence, published, licence.LicenceNumber, LicenceRow.PublishedKeyOf(licence.LicenceNumber));
         await storage.Licences.UpsertEntityAsync(published, TableUpdateMode.Replace, cancellationToken);
-        caseRow.LicenceNumber = licence.LicenceNumber;
-        caseRow.Status = CaseStatus.Issued;
-        try
-        {
-            caseRow.ETag = await storage.Cases.ReplaceAsync(caseRow, caseRow.ETag, CaseViewRow.Of(caseRow), cancellationToken);
-            return licence;
-        }
-        catch (Azure.RequestFailedException e) when (e.Status == 412)
-        {
-            // Someone wrote the case row since: apply the change to the row as stored.
-        }
-
-        await storage.Cases.UpdateAsync<CaseRow>(c.CaseId, CaseRow.KeyOf(c.CaseId), r =>
-        {
-            if (r.LicenceNumber == licence.LicenceNumber && r.Status == CaseStatus.Issued)
-            {
-                return false;
-            }
-
-            r.LicenceNumber = licence.LicenceNumber;
-            r.Status = CaseStatus.Issued;
-            return true;
-        }, cancellationToken, CaseViewRow.Of);
+        await cases.MarkIssuedAsync(caseRow, licence.LicenceNumber, cancellationToken);
         return licence;
     }
 
@@ -92,18 +69,14 @@ internal sealed partial class LicenceIssuer(PipelineStorage storage, SequenceAll
             KeyId = keys.Signer.KeyId,
             PdfBlob = pdfBlob,
         };
-        if (await storage.Cases.TryAddAsync(licence, cancellationToken))
+        var stored = await cases.AddLicenceAsync(licence, row, cancellationToken);
+        if (!ReferenceEquals(stored, licence) && pdfBlob is not null && stored.PdfBlob != pdfBlob)
         {
-            return licence;
-        }
-
-        // A concurrent run issued first: keep its licence, drop this PDF.
-        if (pdfBlob is not null)
-        {
+            // A concurrent run issued first: keep its licence, drop this PDF.
             await storage.LicenceFiles.DeleteBlobIfExistsAsync(pdfBlob, cancellationToken: cancellationToken);
         }
 
-        return (await storage.Cases.GetEntityAsync<LicenceRow>(c.CaseId, LicenceRow.CaseRowKeyOf(c.CaseId), cancellationToken: cancellationToken)).Value;
+        return stored;
     }
 
     private async Task<string?> StorePdfAsync(LicenceDocument doc, string number, CancellationToken cancellationToken)

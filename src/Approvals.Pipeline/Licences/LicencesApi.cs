@@ -113,7 +113,6 @@ internal static class LicencesApi
             return null;
         }
 
-        var found = await store.Table.GetEntityIfExistsAsync<LicenceRow>(id, LicenceRow.CaseRowKeyOf(id), cancellationToken: cancellationToken);
-        return found.HasValue ? found.Value : null;
+        return await store.GetLicenceAsync(id, cancellationToken);
     }
 }

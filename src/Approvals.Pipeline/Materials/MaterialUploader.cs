@@ -21,23 +21,28 @@ internal abstract record UploadOutcome
     public sealed record ContentMismatch(string Declared, string? Detected) : UploadOutcome;
 
     public sealed record Empty : UploadOutcome;
+
+    /// <summary>The case stopped accepting this material before the record could commit (nothing kept).</summary>
+    public sealed record Refused(string Reason) : UploadOutcome;
 }
 
 /// <summary>
 /// Streams a material into Blob Storage. The body is read block by block (never whole into memory), hashed with
 /// SHA-256 on the way, checked against the declared type by its first bytes and against the size limit while it
 /// streams. Blocks are staged uncommitted — invisible, no blob exists yet — and the block list is committed only
-/// after every check passed; the table record is written last. Any failure removes what was staged or committed,
-/// so a rejected upload leaves neither a partial blob nor a record.
+/// after every check passed; the table record is written last, by the case aggregate, and only if the case still
+/// accepts the material then. Any failure or refusal removes what was staged or committed, so a rejected upload
+/// leaves neither a partial blob nor a record.
 /// </summary>
-internal sealed partial class MaterialUploader(PipelineStorage storage, TimeProvider time, ILogger<MaterialUploader> logger)
+internal sealed partial class MaterialUploader(PipelineStorage storage, CaseStore cases, TimeProvider time, ILogger<MaterialUploader> logger)
 {
     /// <summary>Block size: two blocks in flight bound the memory an upload holds, whatever its size.</summary>
     public const int BlockSize = 4 * 1024 * 1024;
 
-    public async Task<UploadOutcome> UploadAsync(string caseId, MaterialRequirement requirement, string contentType, string fileName, int firstVersion, Stream body, CancellationToken cancellationToken)
+    public async Task<UploadOutcome> UploadAsync(CaseSnapshot checkedOn, Func<CaseSnapshot, string?> refusal, MaterialRequirement requirement, string contentType, string fileName, Stream body, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync(cancellationToken);
+        var caseId = checkedOn.Case.PartitionKey;
         var blobName = $"{caseId}/{requirement.Id}/{Guid.NewGuid():N}";
         var blob = storage.Materials.GetBlockBlobClient(blobName);
         var blockIds = new List<string>();
@@ -104,6 +109,7 @@ internal sealed partial class MaterialUploader(PipelineStorage storage, TimeProv
             {
                 PartitionKey = caseId,
                 MaterialId = requirement.Id,
+                Version = checkedOn.Materials.Where(m => m.MaterialId == requirement.Id).Select(m => m.Version).DefaultIfEmpty(0).Max() + 1,
                 FileName = fileName,
                 ContentType = contentType,
                 Size = total,
@@ -111,17 +117,16 @@ internal sealed partial class MaterialUploader(PipelineStorage storage, TimeProv
                 BlobName = blobName,
                 UploadedAt = time.GetUtcNow(),
             };
-            // A concurrent upload of the same material may take the version first: take the next one.
-            for (var version = firstVersion; ; version++)
+            // Recorded only if the case still accepts the material at commit time (see CaseStore.AddMaterialAsync);
+            // otherwise the blob is removed below and the upload refused.
+            var (stored, reason) = await cases.AddMaterialAsync(row, checkedOn.Case, refusal, cancellationToken);
+            if (stored is null)
             {
-                row.Version = version;
-                row.RowKey = MaterialRow.KeyFor(caseId, requirement.Id, version);
-                if (await storage.Cases.TryAddAsync(row, cancellationToken, CaseViewRow.Of(row)))
-                {
-                    recorded = true;
-                    return new UploadOutcome.Stored(row);
-                }
+                return new UploadOutcome.Refused(reason!);
             }
+
+            recorded = true;
+            return new UploadOutcome.Stored(stored);
         }
         finally
         {

@@ -47,13 +47,9 @@ internal static class MaterialsApi
             return Problems.Create(StatusCodes.Status404NotFound, "unknown-material", $"Material '{materialId}' is not in the checklist of {type.Name}.");
         }
 
-        // Once the case is submitted, only materials a department (or the service centre) asked for may be uploaded.
-        var requests = snapshot.Departments
-            .Where(d => d.Status == StepStatus.AwaitingSupplement && (Storage.StoredJson.Read<List<string>>(d.RequiredMaterialsJson) ?? []).Contains(materialId))
-            .ToList();
-        if (snapshot.Case.Status != CaseStatus.Draft && requests.Count == 0)
+        if (UploadRefusal(snapshot, materialId) is { } refused)
         {
-            return Problems.Conflict("upload-not-open", $"The application is {snapshot.Case.Status}; materials can only be changed in a draft or when a supplement is requested.");
+            return Problems.Conflict("upload-not-open", refused);
         }
 
         var mediaType = MediaTypeHeaderValue.TryParse(request.ContentType, out var parsed) ? parsed.MediaType.Value?.ToLowerInvariant() : null;
@@ -75,11 +71,15 @@ internal static class MaterialsApi
         }
 
         var fileName = FileNames.Sanitise(FileNameOf(request), materialId + Extension(mediaType));
-        var nextVersion = snapshot.Materials.Where(m => m.MaterialId == materialId).Select(m => m.Version).DefaultIfEmpty(0).Max() + 1;
         UploadOutcome outcome;
+        CaseSnapshot committedOn = snapshot;
         try
         {
-            outcome = await uploader.UploadAsync(id, requirement, mediaType, fileName, nextVersion, request.Body, cancellationToken);
+            outcome = await uploader.UploadAsync(snapshot, s =>
+            {
+                committedOn = s;
+                return UploadRefusal(s, materialId);
+            }, requirement, mediaType, fileName, request.Body, cancellationToken);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -90,6 +90,8 @@ internal static class MaterialsApi
         {
             case UploadOutcome.TooLarge t:
                 return TooLarge(t.MaxBytes);
+            case UploadOutcome.Refused r:
+                return Problems.Conflict("upload-not-open", r.Reason);
             case UploadOutcome.Empty:
                 return Problems.Create(StatusCodes.Status415UnsupportedMediaType, "content-empty", "The file is empty.");
             case UploadOutcome.ContentMismatch m:
@@ -103,8 +105,9 @@ internal static class MaterialsApi
             new Dictionary<string, string?> { ["materialId"] = materialId, ["version"] = stored.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), ["sha256"] = stored.Sha256, ["size"] = stored.Size.ToString(System.Globalization.CultureInfo.InvariantCulture) },
             null, cancellationToken);
 
-        // Tell every step waiting for this material (the engine keeps events raised before the step waits).
-        foreach (var step in requests)
+        // Tell every step waiting for this material, as the case stood when the record committed (the engine keeps
+        // events raised before the step waits).
+        foreach (var step in SupplementRequests(committedOn, materialId))
         {
             await engine.RaiseEventAsync(step.InstanceId, EventNames.SupplementProvided,
                 new SupplementProvidedEvent(step.SupplementRequestId ?? "", materialId, stored.Version), cancellationToken);
@@ -113,6 +116,18 @@ internal static class MaterialsApi
         return TypedResults.Created($"/api/applications/{id}/materials/{materialId}",
             new MaterialStored(materialId, stored.FileName, stored.ContentType, stored.Size, stored.Sha256, stored.Version));
     }
+
+    /// <summary>Why the case does not accept this material now, or null when it does: a draft takes any, a submitted case only what a step asked for.</summary>
+    private static string? UploadRefusal(CaseSnapshot snapshot, string materialId) =>
+        snapshot.Case.Status == CaseStatus.Draft || SupplementRequests(snapshot, materialId).Count > 0
+            ? null
+            : $"The application is {snapshot.Case.Status}; materials can only be changed in a draft or when a supplement is requested.";
+
+    /// <summary>The steps waiting for this material (补正).</summary>
+    private static List<DepartmentRow> SupplementRequests(CaseSnapshot snapshot, string materialId) =>
+        snapshot.Departments
+            .Where(d => d.Status == StepStatus.AwaitingSupplement && (Storage.StoredJson.Read<List<string>>(d.RequiredMaterialsJson) ?? []).Contains(materialId))
+            .ToList();
 
     private static ProblemHttpResult TooLarge(long max) =>
         Problems.Create(StatusCodes.Status413PayloadTooLarge, "material-too-large", $"The file exceeds the limit of {max} bytes for this material.",

@@ -26,8 +26,11 @@ internal sealed record WebhookFailureInput(CaseInput Case, string DepartmentId, 
 // Begin: also record the submission (automatic acceptance: one activity instead of two).
 internal sealed record AcceptInput(CaseInput Case, DateTimeOffset At, bool Deemed, bool Begin = false);
 
-internal sealed record RefuseInput(CaseInput Case, IReadOnlyList<ReasonDto> Reasons);
+internal sealed record RefuseInput(CaseInput Case, IReadOnlyList<ReasonDto> Reasons, DateTimeOffset At);
 
 internal sealed record WithdrawInput(CaseInput Case, WithdrawEvent Withdrawal);
 
 internal sealed record DecideInput(CaseInput Case, bool Approved, IReadOnlyList<ReasonDto> Reasons);
+
+/// <summary>The end of a case as committed: Approved/Issued, Rejected — or Withdrawn, when a withdrawal was committed before the decision.</summary>
+internal sealed record CaseCompletion(string Status, string? LicenceNumber);

@@ -50,27 +50,7 @@ internal static partial class CaseActivities
             }
 
             var (type, calendar) = s.Pinned(input.Case);
-            var row = await s.Cases.UpdateCaseAsync(input.Case.CaseId, r =>
-            {
-                var events = StoredJson.Read<List<ClockEventDto>>(r.ClockJson) ?? [];
-                if (events.Any(e => e.Kind == nameof(Accepted)))
-                {
-                    return false;
-                }
-
-                events.Add(ClockEventDto.Accepted(input.At));
-                r.ClockJson = StoredJson.Write(events);
-                r.AcceptedAt = input.At;
-                r.DeemedAccepted = input.Deemed;
-                r.PausedByJson = "[]";
-                if (!CaseStatus.IsFinal(r.Status))
-                {
-                    // 受理: the lead department's task opening moves the case on to InReview.
-                    r.Status = CaseStatus.Accepted;
-                }
-
-                return true;
-            }, ct);
+            var row = await s.Cases.AcceptAsync(input.Case.CaseId, input.At, input.Deemed, ct);
             var stored = StoredJson.Read<List<ClockEventDto>>(row?.ClockJson) ?? [ClockEventDto.Accepted(input.At)];
             var state = CaseClocks.Evaluate(stored, calendar, CaseClocks.CaseRules(type), input.At);
             // Received and accepted in one step (即报即受理): both entries in one timeline transaction, in this order.
@@ -88,19 +68,9 @@ internal static partial class CaseActivities
         public override async Task<bool> RunAsync(ActivityCall context, RefuseInput input)
         {
             var ct = context.CancellationToken;
-            var now = s.Time.GetUtcNow();
-            await s.Cases.UpdateCaseAsync(input.Case.CaseId, r =>
-            {
-                if (r.Status == CaseStatus.NotAccepted)
-                {
-                    return false;
-                }
-
-                r.Status = CaseStatus.NotAccepted;
-                r.DecidedAt = now;
-                r.ReasonsJson = StoredJson.Write(input.Reasons);
-                return true;
-            }, ct);
+            // The instant comes from the orchestration: a re-run records the same one (and counts in the same month).
+            var now = input.At;
+            await s.Cases.RefuseAcceptanceAsync(input.Case.CaseId, input.Reasons, now, ct);
             var (type, _) = s.Pinned(input.Case);
             await s.Journal.AppendAsync(input.Case, context.IdempotencyKey, now, "NotAccepted", type.ServiceCentre.DepartmentId, type.ServiceCentre.DepartmentId,
                 new Dictionary<string, string?> { ["reasons"] = string.Join("；", input.Reasons.Select(r => r.Reason)) }, null, ct);
@@ -116,18 +86,7 @@ internal static partial class CaseActivities
         public override async Task<bool> RunAsync(ActivityCall context, WithdrawInput input)
         {
             var ct = context.CancellationToken;
-            await s.Cases.UpdateCaseAsync(input.Case.CaseId, r =>
-            {
-                if (r.Status == CaseStatus.Withdrawn)
-                {
-                    return false;
-                }
-
-                r.Status = CaseStatus.Withdrawn;
-                r.WithdrawnAt = input.Withdrawal.At;
-                r.DecidedAt = input.Withdrawal.At;
-                return true;
-            }, ct);
+            await s.Cases.WithdrawAsync(input.Case.CaseId, input.Withdrawal.At, input.Withdrawal.By, ct);
             await s.Journal.AppendAsync(input.Case, context.IdempotencyKey, input.Withdrawal.At, "Withdrawn", input.Withdrawal.By, null, null, null, ct);
             await s.Journal.CloseAlertsAsync(input.Case.CaseId, null, input.Withdrawal.At, ct);
             return true;
@@ -156,16 +115,7 @@ internal static partial class CaseActivities
                 await s.Journal.RaiseAlertAsync(input.CaseId, input.CaseNumber, type.Id, null, state.Alert, now, state.DueDate, ct);
                 await s.Journal.AppendAsync(input, context.IdempotencyKey, now, "AlertRaised", "system", null,
                     new Dictionary<string, string?> { ["level"] = state.Alert.ToString() }, ClockSnapshot.From(state), ct);
-                await s.Cases.UpdateCaseAsync(input.CaseId, r =>
-                {
-                    if (r.AlertLevel >= (int)state.Alert)
-                    {
-                        return false;
-                    }
-
-                    r.AlertLevel = (int)state.Alert;
-                    return true;
-                }, ct);
+                await s.Cases.RaiseCaseAlertAsync(input.CaseId, state.Alert, ct);
             }
 
             // While paused there is no instant: look again in a day (a resume never makes alerts come sooner).

@@ -12,31 +12,26 @@ internal static class IssuanceActivities
     /// Records the join's outcome — approved, or rejected with every department's reasons — then, when approved,
     /// issues the e-licence, and publishes the decision. One activity, because the three always follow each other and
     /// each is idempotent on its own (a re-run finds the decision, the licence and the register entry in place).
-    /// Returns the licence number (the same on every re-run) or null.
+    /// Returns the status and the licence number (the same on every re-run). A withdrawal committed before the decision
+    /// wins (<see cref="CaseStore.DecideAsync"/>): the case ends Withdrawn, nothing is issued or published.
     /// </summary>
-    internal sealed class CompleteCase(PipelineServices s, LicenceIssuer issuer) : PipelineActivity<DecideInput, string?>
+    internal sealed class CompleteCase(PipelineServices s, LicenceIssuer issuer) : PipelineActivity<DecideInput, CaseCompletion>
     {
-        public override async Task<string?> RunAsync(ActivityCall context, DecideInput input)
+        public override async Task<CaseCompletion> RunAsync(ActivityCall context, DecideInput input)
         {
             var ct = context.CancellationToken;
             var (type, calendar) = s.Pinned(input.Case);
             var now = s.Time.GetUtcNow();
-            var status = input.Approved ? CaseStatus.Approved : CaseStatus.Rejected;
-            var row = await s.Cases.UpdateCaseAsync(input.Case.CaseId, r =>
+            var row = await s.Cases.DecideAsync(input.Case.CaseId, input.Approved, input.Reasons, now, ct);
+            if (row.Status == CaseStatus.Withdrawn)
             {
-                if (r.DecidedAt is not null)
-                {
-                    return false;
-                }
+                var at = row.WithdrawnAt ?? now;
+                await s.Journal.AppendAsync(input.Case, context.IdempotencyKey + ":withdrawn", at, "Withdrawn", row.WithdrawalRequestedBy ?? "applicant", null, null, null, ct);
+                await s.Journal.CloseAlertsAsync(input.Case.CaseId, null, at, ct);
+                return new CaseCompletion(CaseStatus.Withdrawn, null);
+            }
 
-                var events = StoredJson.Read<List<ClockEventDto>>(r.ClockJson) ?? [];
-                events.Add(ClockEventDto.Decided(now));
-                r.ClockJson = StoredJson.Write(events);
-                r.Status = status;
-                r.DecidedAt = now;
-                r.ReasonsJson = StoredJson.Write(input.Reasons);
-                return true;
-            }, ct) ?? throw new InvalidOperationException($"Case {input.Case.CaseId} has no case row.");
+            var status = input.Approved ? CaseStatus.Approved : CaseStatus.Rejected;
             var decidedAt = row.DecidedAt ?? now;
             var state = CaseClocks.Evaluate(StoredJson.Read<List<ClockEventDto>>(row.ClockJson) ?? [], calendar, CaseClocks.CaseRules(type), decidedAt);
             // The decision, licence and publication entries are appended together at the end, in this order, in one
@@ -67,7 +62,7 @@ internal static class IssuanceActivities
             entries.Add(CaseJournal.Entry(input.Case, context.IdempotencyKey + ":published", decidedAt, "Published", "system", null,
                 new Dictionary<string, string?> { ["decision"] = status, ["licenceNumber"] = licenceNumber }, null));
             await s.Journal.AppendAllAsync(entries, ct);
-            return licenceNumber;
+            return new CaseCompletion(licenceNumber is null ? status : CaseStatus.Issued, licenceNumber);
         }
     }
 }

@@ -75,8 +75,10 @@ internal sealed partial class LicenceApproval(CaseClocks clocks, DepartmentDirec
             .SelectMany(o => o.Reasons.Select(r => new ReasonDto(o.DepartmentId, r)))
             .ToList();
         var approved = outcomes.All(o => o.Status == StepStatus.Approved);
-        var licenceNumber = await context.CallAsync<string?>(nameof(IssuanceActivities.CompleteCase), new DecideInput(input, approved, reasons));
-        return new CaseOutcome(approved ? CaseStatus.Issued : CaseStatus.Rejected, licenceNumber, reasons);
+        // A withdrawal committed on the case row before the decision wins even when its event came too late for the
+        // race above (or never came): CompleteCase then ends the case Withdrawn, and no licence is issued.
+        var completion = await context.CallAsync<CaseCompletion>(nameof(IssuanceActivities.CompleteCase), new DecideInput(input, approved, reasons));
+        return new CaseOutcome(completion.Status, completion.LicenceNumber, completion.Status == CaseStatus.Withdrawn ? [] : reasons);
     }
 
     private async Task<AcceptanceResult> AcceptAsync(TaskOrchestrationContext context, OrchestrationClock clock, CaseInput input, LicenceType type, Task<WithdrawEvent> withdraw)
@@ -145,7 +147,7 @@ internal sealed partial class LicenceApproval(CaseClocks clocks, DepartmentDirec
                         return new AcceptanceResult(null, await context.CallAsync<DateTimeOffset?>(nameof(CaseActivities.AcceptCase), new AcceptInput(input, now(), false)));
                     case Decisions.NotAccept:
                         await context.CallAsync(nameof(ReviewActivities.RecordDecision), new RecordDecisionInput(input, centre, decision, events.Append(ClockEventDto.Decided(now())).ToList(), true, AlertsOpen: false));
-                        await context.CallAsync(nameof(CaseActivities.RefuseCase), new RefuseInput(input, decision.Reasons.Select(r => new ReasonDto(centre, r)).ToList()));
+                        await context.CallAsync(nameof(CaseActivities.RefuseCase), new RefuseInput(input, decision.Reasons.Select(r => new ReasonDto(centre, r)).ToList(), now()));
                         return new AcceptanceResult(new CaseOutcome(CaseStatus.NotAccepted, null, decision.Reasons.Select(r => new ReasonDto(centre, r)).ToList()), null);
                 }
 

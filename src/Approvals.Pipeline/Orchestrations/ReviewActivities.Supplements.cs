@@ -19,45 +19,9 @@ internal static partial class ReviewActivities
             var d = input.Request;
             var at = input.Clock[^1].At;
             var (state, _) = s.Evaluate(input.Case, input.DepartmentId, input.Clock, at);
-            await s.Cases.UpdateDepartmentAsync(input.Case.CaseId, input.DepartmentId, r =>
-            {
-                if (r.TaskId != d.TaskId)
-                {
-                    return false;
-                }
-
-                r.Status = StepStatus.AwaitingSupplement;
-                r.SupplementRequestId = d.TaskId;
-                r.RequiredMaterialsJson = StoredJson.Write(d.RequiredMaterials);
-                r.SupplementRequestedAt ??= d.ReceivedAt;
-                r.ClockJson = StoredJson.Write(input.Clock);
-                return true;
-            }, ct);
+            await s.Cases.PauseStepAsync(input.Case.CaseId, input.DepartmentId, d, input.Clock, ct);
             await s.Inbox.SetStatusAsync(input.DepartmentId, input.Case.CaseId, d.TaskId, StepStatus.AwaitingSupplement, ct);
-            await s.Cases.UpdateCaseAsync(input.Case.CaseId, r =>
-            {
-                var pausedBy = StoredJson.Read<List<string>>(r.PausedByJson) ?? [];
-                if (pausedBy.Contains(input.DepartmentId) || CaseStatus.IsFinal(r.Status))
-                {
-                    return false;
-                }
-
-                pausedBy.Add(input.DepartmentId);
-                r.PausedByJson = StoredJson.Write(pausedBy);
-                r.Status = CaseStatus.AwaitingSupplement;
-                if (input.IsServiceCentre)
-                {
-                    r.ClockJson = StoredJson.Write(input.Clock);
-                }
-                else if (pausedBy.Count == 1)
-                {
-                    var events = StoredJson.Read<List<ClockEventDto>>(r.ClockJson) ?? [];
-                    events.Add(ClockEventDto.Paused(at, PauseReason.Supplement, LegalBasis.ReviewSupplement));
-                    r.ClockJson = StoredJson.Write(events);
-                }
-
-                return true;
-            }, ct);
+            await s.Cases.PauseForSupplementAsync(input.Case.CaseId, input.DepartmentId, at, input.IsServiceCentre, input.Clock, ct);
             var snapshot = ClockSnapshot.From(state);
             await s.Journal.AppendAsync(input.Case, context.IdempotencyKey + ":request", d.ReceivedAt, "SupplementRequested", PipelineServices.Actor(d), input.DepartmentId,
                 new Dictionary<string, string?> { ["requiredMaterials"] = string.Join(",", d.RequiredMaterials), ["taskId"] = d.TaskId, ["comment"] = d.Comment }, snapshot, ct);
@@ -76,44 +40,9 @@ internal static partial class ReviewActivities
             var at = input.Clock[^1].At;
             var (type, _) = s.Pinned(input.Case);
             var (state, due) = s.Evaluate(input.Case, input.DepartmentId, input.Clock, at);
-            await s.Cases.UpdateDepartmentAsync(input.Case.CaseId, input.DepartmentId, r =>
-            {
-                if (r.TaskId != input.PreviousTaskId)
-                {
-                    return false;
-                }
-
-                r.ProvidedMaterialsJson = r.RequiredMaterialsJson;
-                r.TaskId = input.TaskId;
-                r.Status = StepStatus.Pending;
-                r.SupplementRequestId = null;
-                r.RequiredMaterialsJson = "[]";
-                r.ClockJson = StoredJson.Write(input.Clock);
-                return true;
-            }, ct);
+            await s.Cases.ResumeStepAsync(input.Case.CaseId, input.DepartmentId, input.PreviousTaskId, input.TaskId, input.Clock, ct);
             await s.Inbox.UpsertAsync(input.DepartmentId, input.Case.CaseId, input.Case.CaseNumber, type.Id, type.Name, "review", input.TaskId, StepStatus.Pending, due, at, ct);
-            await s.Cases.UpdateCaseAsync(input.Case.CaseId, r =>
-            {
-                var pausedBy = StoredJson.Read<List<string>>(r.PausedByJson) ?? [];
-                if (!pausedBy.Remove(input.DepartmentId))
-                {
-                    return false;
-                }
-
-                r.PausedByJson = StoredJson.Write(pausedBy);
-                if (pausedBy.Count == 0)
-                {
-                    var events = StoredJson.Read<List<ClockEventDto>>(r.ClockJson) ?? [];
-                    events.Add(ClockEventDto.Resumed(at));
-                    r.ClockJson = StoredJson.Write(events);
-                    if (r.Status == CaseStatus.AwaitingSupplement)
-                    {
-                        r.Status = CaseStatus.InReview;
-                    }
-                }
-
-                return true;
-            }, ct);
+            await s.Cases.ResumeAfterSupplementAsync(input.Case.CaseId, input.DepartmentId, at, ct);
             var snapshot = ClockSnapshot.From(state);
             await s.Journal.AppendAsync(input.Case, context.IdempotencyKey + ":provided", at, "SupplementProvided", "applicant", input.DepartmentId,
                 new Dictionary<string, string?> { ["previousTaskId"] = input.PreviousTaskId, ["taskId"] = input.TaskId }, snapshot, ct);

@@ -8,7 +8,7 @@ namespace Approvals.Pipeline.Orchestrations;
 internal static partial class ReviewActivities
 {
     /// <summary>Opens a task: the department row (visible to the applicant), the inbox row, the timeline entry.</summary>
-    internal sealed class OpenTask(PipelineServices s, Departments.WebhookSender webhooks, TableBatchers batchers) : PipelineActivity<OpenTaskInput, OpenTaskResult>
+    internal sealed class OpenTask(PipelineServices s, Departments.WebhookSender webhooks) : PipelineActivity<OpenTaskInput, OpenTaskResult>
     {
         public override async Task<OpenTaskResult> RunAsync(ActivityCall context, OpenTaskInput input)
         {
@@ -44,25 +44,11 @@ internal static partial class ReviewActivities
             {
                 // The parallel steps of a case open their tasks at about the same time: their step rows (one case
                 // partition) share a transaction.
-                var created = lead ? await AddLeadStepAsync(fresh, ct) : await AddStepAsync(fresh, ct);
+                var created = await s.Cases.OpenStepAsync(fresh, lead, ct);
                 if (created == false)
                 {
                     // Re-opened (service centre after a supplement): replace the task unless this very task is already there.
-                    await s.Cases.UpdateDepartmentAsync(input.Case.CaseId, input.DepartmentId, r =>
-                    {
-                        if (r.TaskId == input.TaskId || r.ReceivedAt > input.At)
-                        {
-                            return false;
-                        }
-
-                        r.TaskId = input.TaskId;
-                        r.Status = StepStatus.Pending;
-                        r.ReceivedAt = input.At;
-                        r.ClockJson = fresh.ClockJson;
-                        r.RequiredMaterialsJson = "[]";
-                        r.SupplementRequestId = null;
-                        return true;
-                    }, ct);
+                    await s.Cases.ReopenStepAsync(input.Case.CaseId, input.DepartmentId, input.TaskId, input.At, fresh.ClockJson, ct);
                 }
 
                 await s.Inbox.UpsertAsync(input.DepartmentId, input.Case.CaseId, input.Case.CaseNumber, type.Id, type.Name,
@@ -70,31 +56,12 @@ internal static partial class ReviewActivities
                 if (input.IsServiceCentre)
                 {
                     // The acceptance step's events are the case clock until acceptance.
-                    await s.Cases.UpdateCaseAsync(input.Case.CaseId, r =>
-                    {
-                        r.ClockJson = StoredJson.Write(input.Clock);
-                        r.PausedByJson = "[]";
-                        if (r.Status == CaseStatus.AwaitingSupplement)
-                        {
-                            r.Status = CaseStatus.Submitted;
-                        }
-
-                        return true;
-                    }, ct);
+                    await s.Cases.ReopenAcceptanceAsync(input.Case.CaseId, input.Clock, ct);
                 }
                 else if (lead && created != true)
                 {
                     // One step (the lead's) moves the case from Accepted to InReview: one write per case, not per department.
-                    await s.Cases.UpdateCaseAsync(input.Case.CaseId, r =>
-                    {
-                        if (r.Status != CaseStatus.Accepted)
-                        {
-                            return false;
-                        }
-
-                        r.Status = CaseStatus.InReview;
-                        return true;
-                    }, ct);
+                    await s.Cases.BeginReviewAsync(input.Case.CaseId, ct);
                 }
             }
 
@@ -120,49 +87,6 @@ internal static partial class ReviewActivities
                 return new OpenTaskResult(due, true);
             }
         }
-
-        /// <summary>
-        /// The lead's step row and the case's move to InReview in one transaction: true when both were written, false
-        /// when the step row already existed (a re-run: nothing written), null when the shortcut did not apply.
-        /// The case status is merged without a read or ETag because the step row's insert guards it: the row is
-        /// created once, by the step's first run, which always comes right after acceptance — no final status can
-        /// precede it, since a withdrawal and the join both wait for this step, which waits for this activity.
-        /// </summary>
-        private async Task<bool?> AddLeadStepAsync(DepartmentRow fresh, CancellationToken ct)
-        {
-            var move = new Azure.Data.Tables.TableEntity(fresh.PartitionKey, CaseRow.KeyOf(fresh.PartitionKey)) { [nameof(CaseRow.Status)] = CaseStatus.InReview };
-            try
-            {
-                var responses = await batchers.For(s.Cases.Table).SubmitAsync(
-                    [new(Azure.Data.Tables.TableTransactionActionType.Add, fresh), new(Azure.Data.Tables.TableTransactionActionType.UpdateMerge, move, Azure.ETag.All), CaseViewRow.Of(fresh, CaseStatus.InReview)], ct);
-                s.Cases.OpenTasks.Remember(fresh, responses[0].Headers.ETag ?? default);
-                return true;
-            }
-            catch (Azure.RequestFailedException e) when (e.Status == 409)
-            {
-                return false;
-            }
-            catch (Azure.RequestFailedException e) when (e.Status == 404)
-            {
-                // No case row to move (not a pipeline case as usual): the two writes one by one, as for any step.
-                return await AddStepAsync(fresh, ct) ? null : false;
-            }
-        }
-
-        /// <summary>Inserts the step row; false when it exists (a re-run or a re-opened task).</summary>
-        private async Task<bool> AddStepAsync(DepartmentRow fresh, CancellationToken ct)
-        {
-            try
-            {
-                var responses = await batchers.For(s.Cases.Table).SubmitAsync([new(Azure.Data.Tables.TableTransactionActionType.Add, fresh), CaseViewRow.Of(fresh)], ct);
-                s.Cases.OpenTasks.Remember(fresh, responses[0].Headers.ETag ?? default);
-                return true;
-            }
-            catch (Azure.RequestFailedException e) when (e.Status == 409)
-            {
-                return false;
-            }
-        }
     }
 
     /// <summary>Records a final decision of a step (approve/reject, or accept/not-accept at the service centre).</summary>
@@ -172,13 +96,7 @@ internal static partial class ReviewActivities
         {
             var ct = context.CancellationToken;
             var d = input.Decision;
-            var status = d.Decision switch
-            {
-                Decisions.Approve => StepStatus.Approved,
-                Decisions.Reject => StepStatus.Rejected,
-                Decisions.Accept => StepStatus.Accepted,
-                _ => StepStatus.NotAccepted,
-            };
+            var status = Decisions.StepStatusAfter(d.Decision);
             var at = input.Clock[^1].At;
             var (state, _) = s.Evaluate(input.Case, input.DepartmentId, input.Clock, at);
             // The callback wrote the decision and the stopped clock into the step row when it claimed the task (one
@@ -204,16 +122,7 @@ internal static partial class ReviewActivities
         public override async Task<bool> RunAsync(ActivityCall context, CancelTaskInput input)
         {
             var ct = context.CancellationToken;
-            await s.Cases.UpdateDepartmentAsync(input.Case.CaseId, input.DepartmentId, r =>
-            {
-                if (r.TaskId != input.TaskId || r.Status is StepStatus.Approved or StepStatus.Rejected or StepStatus.Cancelled or StepStatus.DeemedAccepted)
-                {
-                    return false;
-                }
-
-                r.Status = input.Status;
-                return true;
-            }, ct);
+            await s.Cases.CloseStepAsync(input.Case.CaseId, input.DepartmentId, input.TaskId, input.Status, ct);
             await s.Inbox.SetStatusAsync(input.DepartmentId, input.Case.CaseId, input.TaskId, input.Status, ct);
             await s.Journal.CloseAlertsAsync(input.Case.CaseId, input.DepartmentId, s.Time.GetUtcNow(), ct);
             return true;
@@ -227,16 +136,7 @@ internal static partial class ReviewActivities
         {
             var ct = context.CancellationToken;
             await s.Journal.RaiseAlertAsync(input.Case.CaseId, input.Case.CaseNumber, input.Case.LicenceTypeId, input.DepartmentId, input.Level, input.At, input.Clock.DueDate, ct);
-            await s.Cases.UpdateDepartmentAsync(input.Case.CaseId, input.DepartmentId, r =>
-            {
-                if (r.AlertLevel >= (int)input.Level)
-                {
-                    return false;
-                }
-
-                r.AlertLevel = (int)input.Level;
-                return true;
-            }, ct);
+            await s.Cases.RaiseStepAlertAsync(input.Case.CaseId, input.DepartmentId, input.Level, ct);
             await s.Journal.AppendAsync(input.Case, context.IdempotencyKey, input.At, "AlertRaised", "system", input.DepartmentId,
                 new Dictionary<string, string?> { ["level"] = input.Level.ToString() }, input.Clock, ct);
             return true;

@@ -28,12 +28,7 @@ internal static class WebhookActivities
             var ct = context.CancellationToken;
             var now = s.Time.GetUtcNow();
             var error = input.Error.Length > 500 ? input.Error[..500] : input.Error;
-            await s.Cases.UpdateDepartmentAsync(input.Case.CaseId, input.DepartmentId, r =>
-            {
-                r.WebhookFailure = error;
-                r.WebhookFailedAt = now;
-                return true;
-            }, ct);
+            await s.Cases.RecordWebhookFailureAsync(input.Case.CaseId, input.DepartmentId, error, now, ct);
             await s.Journal.AppendAsync(input.Case, context.IdempotencyKey, now, "DepartmentNotified", "system", input.DepartmentId,
                 new Dictionary<string, string?> { ["channel"] = "webhook", ["outcome"] = "failed", ["taskId"] = input.TaskId, ["error"] = error }, null, ct);
             return true;

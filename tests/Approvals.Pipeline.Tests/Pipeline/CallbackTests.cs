@@ -114,12 +114,12 @@ public sealed class CallbackTests(PipelineApp app) : IClassFixture<PipelineApp>
         var store = app.Services.GetRequiredService<global::Approvals.Pipeline.Cases.CaseStore>();
         store.OpenTasks.Get(id, "health").Should().NotBeNull("the task this process opened is remembered");
         var newTask = Guid.NewGuid().ToString("N");
-        var health = (await store.Table.GetEntityAsync<TableEntity>(id, global::Approvals.Pipeline.Cases.DepartmentRow.KeyFor(id, "health"))).Value;
+        var health = (await store.Storage.Cases.GetEntityAsync<TableEntity>(id, global::Approvals.Pipeline.Cases.DepartmentRow.KeyFor(id, "health"))).Value;
         health["TaskId"] = newTask;
-        await store.Table.UpdateEntityAsync(health, health.ETag, TableUpdateMode.Merge);
-        var fire = (await store.Table.GetEntityAsync<TableEntity>(id, global::Approvals.Pipeline.Cases.DepartmentRow.KeyFor(id, "fire-rescue"))).Value;
+        await store.Storage.Cases.UpdateEntityAsync(health, health.ETag, TableUpdateMode.Merge);
+        var fire = (await store.Storage.Cases.GetEntityAsync<TableEntity>(id, global::Approvals.Pipeline.Cases.DepartmentRow.KeyFor(id, "fire-rescue"))).Value;
         fire["Comment"] = "另一台主机写过";
-        await store.Table.UpdateEntityAsync(fire, fire.ETag, TableUpdateMode.Merge);
+        await store.Storage.Cases.UpdateEntityAsync(fire, fire.ETag, TableUpdateMode.Merge);
 
         // The current task id is accepted although the remembered row still has the old one (never refused on
         // memory); then the old one is refused, as decided.
@@ -128,10 +128,10 @@ public sealed class CallbackTests(PipelineApp app) : IClassFixture<PipelineApp>
         // The remembered ETag is stale: the claim fails, the row is read, and the decision is stored on the fresh row.
         (await driver.DecideAsync(id, "fire-rescue", Driver.Approve(fireTask))).StatusCode.Should().Be(HttpStatusCode.Accepted);
 
-        var stored = (await store.Table.GetEntityAsync<TableEntity>(id, global::Approvals.Pipeline.Cases.DepartmentRow.KeyFor(id, "fire-rescue"))).Value;
+        var stored = (await store.Storage.Cases.GetEntityAsync<TableEntity>(id, global::Approvals.Pipeline.Cases.DepartmentRow.KeyFor(id, "fire-rescue"))).Value;
         stored.GetString("Status").Should().Be("Approved");
         stored.GetString("Comment").Should().Be("符合条件");
-        (await store.Table.GetEntityAsync<TableEntity>(id, global::Approvals.Pipeline.Cases.DepartmentRow.KeyFor(id, "health"))).Value.GetString("Status").Should().Be("Approved");
+        (await store.Storage.Cases.GetEntityAsync<TableEntity>(id, global::Approvals.Pipeline.Cases.DepartmentRow.KeyFor(id, "health"))).Value.GetString("Status").Should().Be("Approved");
         store.OpenTasks.Get(id, "fire-rescue").Should().BeNull("a claimed task is forgotten");
     }
 

@@ -119,7 +119,7 @@ public sealed class CaseFlowTests(PipelineApp app) : IClassFixture<PipelineApp>
         var second = await driver.SubmitCompleteCaseAsync();
         await driver.WaitForStatusAsync(first, "InReview");
         await driver.WaitForStatusAsync(second, "InReview");
-        var table = app.Services.GetRequiredService<global::Approvals.Pipeline.Cases.CaseStore>().Table;
+        var table = app.Services.GetRequiredService<global::Approvals.Pipeline.Cases.CaseStore>().Storage.Cases;
 
         async Task<List<string>> RowKeysAsync(string caseId)
         {

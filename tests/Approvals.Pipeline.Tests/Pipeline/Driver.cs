@@ -137,7 +137,7 @@ internal sealed class Driver(PipelineApp app, string subject = "applicant-1")
         {
             var now = app.Time.GetUtcNow();
             var partition = (await store.LoadAsync(caseId, CancellationToken.None))!;
-            var row = await store.Table.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>(caseId, Cases.CaseViewRow.KeyOf(caseId));
+            var row = await store.Storage.Cases.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>(caseId, Cases.CaseViewRow.KeyOf(caseId));
             row.HasValue.Should().BeTrue("every case has a view row from its draft on");
             var view = Cases.CaseViewRow.Read(row.Value!);
             view.Should().NotBeNull();
