@@ -14,6 +14,8 @@ internal static class ApplicantCaseList
         CaseStatus.InReview, CaseStatus.Approved, CaseStatus.Rejected, CaseStatus.Issued, CaseStatus.Withdrawn,
     ];
 
+    private static readonly string[] StatusColumn = [nameof(CaseRow.Status)];
+
     /// <summary>
     /// The cases of <paramref name="all"/> now in <paramref name="status"/>. The applicant index holds no status (it
     /// changes with every step), so each case's row is read, only its status column, a few at a time.
@@ -25,7 +27,7 @@ internal static class ApplicantCaseList
         await Parallel.ForEachAsync(Enumerable.Range(0, all.Count), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (i, ct) =>
         {
             var id = all[i].Id;
-            var row = await storage.Cases.GetEntityIfExistsAsync<TableEntity>(id, CaseRow.KeyOf(id), [nameof(CaseRow.Status)], ct);
+            var row = await storage.Cases.GetEntityIfExistsAsync<TableEntity>(id, CaseRow.KeyOf(id), StatusColumn, ct);
             matches[i] = row.HasValue && row.Value?.GetString(nameof(CaseRow.Status)) == status;
         });
         return all.Where((_, i) => matches[i]).ToList();

@@ -75,7 +75,7 @@ internal sealed partial class CaseJournal(SupervisionRecorder recorder, ILogger<
 
     /// <summary>Publishes the decision; the register masks the applicant's name when the applicant is a person.</summary>
     public Task PublishDecisionAsync(string caseId, string caseNumber, string licenceTypeId, string licenceTypeName, Cases.ApplicantDetails? applicant, string decision, DateTimeOffset decidedAt, string? licenceNumber, CancellationToken cancellationToken) =>
-        recorder.PublishDecisionAsync(new RegisterEntry(caseId, caseNumber, licenceTypeId, licenceTypeName, applicant?.Name ?? "", decision, decidedAt, licenceNumber, Applicants.ApplicantKinds.KindOf(applicant?.IdNumber)), cancellationToken);
+        recorder.PublishDecisionAsync(new RegisterEntry(caseId, caseNumber, licenceTypeId, licenceTypeName, applicant?.Name ?? "", decision, decidedAt, licenceNumber, Cases.ApplicantKinds.KindOf(applicant?.IdNumber)), cancellationToken);
 
     public async Task<ComplaintFiled?> AddComplaintAsync(string caseId, string caseNumber, string applicantSubject, string text, DateTimeOffset at, CancellationToken cancellationToken)
     {

@@ -78,8 +78,8 @@ internal sealed class PublicRegister(SupervisionStorage storage)
         }
     }
 
-    /// <summary>The decisions published (<c>status</c> filter of the register).</summary>
-    public static readonly IReadOnlyList<string> Decisions = [Cases.CaseStatus.Approved, Cases.CaseStatus.Rejected];
+    /// <summary>The decisions published, the cases' final statuses (<c>status</c> filter of the register).</summary>
+    public static readonly IReadOnlyList<string> Decisions = ["Approved", "Rejected"];
 
     public async Task<Page<RegisterView>> ListAsync(string? afterRowKey, int pageSize, string? decision, CancellationToken cancellationToken)
     {

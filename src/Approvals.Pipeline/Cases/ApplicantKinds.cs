@@ -1,7 +1,6 @@
 using Approvals.Licensing.Applicants;
-using Approvals.Pipeline.Cases;
 
-namespace Approvals.Pipeline.Applicants;
+namespace Approvals.Pipeline.Cases;
 
 /// <summary>The applicant's kind and public name, derived from the stored id number (see <see cref="ApplicantIds"/>).</summary>
 internal static class ApplicantKinds
