@@ -11,8 +11,6 @@ internal static class ApplicantKinds
     /// </summary>
     public static ApplicantKind KindOf(string? idNumber) => ApplicantIds.KindOf(idNumber) ?? ApplicantKind.Individual;
 
-    public static ApplicantKind Kind(this ApplicantDetails applicant) => KindOf(applicant.IdNumber);
-
     /// <summary>The name as the public may see it: a person's masked, an organisation's whole.</summary>
     public static string PublicName(string? name, string? idNumber) => PublicNames.Of(name, KindOf(idNumber));
 }
