@@ -114,6 +114,9 @@ internal sealed class BenchApp(string hookBaseUrl, string storage, IReadOnlyDict
                 { "departmentId": "health", "role": "co-handling", "limitWorkingDays": 8 },
                 { "departmentId": "fire-rescue", "role": "co-handling", "limitWorkingDays": 8 },
                 { "departmentId": "ecology-environment", "role": "co-handling", "limitWorkingDays": 8 } ],
+              "formFields": [
+                { "id": "scope", "name": "经营范围", "type": "string", "required": true, "maxLength": 200 },
+                { "id": "address", "name": "经营场所", "type": "string", "required": true, "maxLength": 200 } ],
               "materials": [
                 { "id": "application-form", "name": "申请书", "required": true, "allowedContentTypes": [ "application/pdf" ], "maxBytes": 1048576 },
                 { "id": "site-photo", "name": "场所照片", "required": true, "allowedContentTypes": [ "image/png", "image/jpeg" ], "maxBytes": 1048576 } ] }

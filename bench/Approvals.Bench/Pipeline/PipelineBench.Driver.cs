@@ -92,8 +92,9 @@ internal static partial class PipelineBench
         var response = await http.PostAsJsonAsync(new Uri("/api/applications", UriKind.Relative), new
         {
             licenceTypeId = BenchApp.TypeId,
-            applicant = new { name = "压测餐饮管理有限公司", idNumber = "91310000MA1FL0000X", phone = "13800138000" },
-            form = new { scope = "热食类食品制售" },
+            // A valid unified social credit code (GB 32100 check character N): drafts are validated at the edge.
+            applicant = new { name = "压测餐饮管理有限公司", idNumber = "91310000MA1FL0000N", phone = "13800138000" },
+            form = new { scope = "热食类食品制售", address = "上海市黄浦区南京东路1号" },
         }, ct);
         response.EnsureSuccessStatusCode();
         var created = (await response.Content.ReadFromJsonAsync<JsonObject>(ct))!;

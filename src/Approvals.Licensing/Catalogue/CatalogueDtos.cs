@@ -15,7 +15,8 @@ internal sealed record CatalogueFileDto(
     int? LegalLimitWorkingDays,
     int? FollowUpWorkingDays,
     ServiceCentreDto? ServiceCentre,
-    List<MaterialDto>? Materials);
+    List<MaterialDto>? Materials,
+    List<FormFieldDto>? FormFields);
 
 /// <summary>A directory entry (department-directory files) or a review step (licence-type files).</summary>
 internal sealed record DepartmentDto(string? Id, string? Name, string? DepartmentId, string? Role, int? LimitWorkingDays);
@@ -23,3 +24,6 @@ internal sealed record DepartmentDto(string? Id, string? Name, string? Departmen
 internal sealed record ServiceCentreDto(string? DepartmentId, string? Mode, int? LimitWorkingDays);
 
 internal sealed record MaterialDto(string? Id, string? Name, bool? Required, List<string>? AllowedContentTypes, long? MaxBytes);
+
+internal sealed record FormFieldDto(
+    string? Id, string? Name, string? Type, bool? Required, int? MinLength, int? MaxLength, decimal? Minimum, decimal? Maximum, List<string>? Values);

@@ -28,6 +28,9 @@ public sealed record LicenceType(
     int FollowUpWorkingDays,
     string Jurisdiction)
 {
+    /// <summary>The fields of the application form (申请表), checked when a draft is created.</summary>
+    public IReadOnlyList<FormField> FormFields { get; init; } = [];
+
     /// <summary>The lead department (牵头部门); a valid catalogue has exactly one.</summary>
     public DepartmentStep Lead => Departments.First(d => d.Role == DepartmentRole.Lead);
 

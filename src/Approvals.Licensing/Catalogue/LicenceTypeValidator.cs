@@ -76,6 +76,7 @@ internal static partial class LicenceTypeValidator
         }
 
         var materials = ReadMaterials(dto.Materials, Error);
+        var formFields = ReadFormFields(dto.FormFields, Error);
         var steps = ReadSteps(dto.Departments, directory, Error);
         var centre = ReadServiceCentre(dto.ServiceCentre, directory, Error);
 
@@ -99,7 +100,7 @@ internal static partial class LicenceTypeValidator
             return null;
         }
 
-        return (source, new LicenceType(dto.Id!, dto.Name!, dto.Version!, dto.Code!, materials, steps, centre!, promised, legal, followUp, dto.Jurisdiction!));
+        return (source, new LicenceType(dto.Id!, dto.Name!, dto.Version!, dto.Code!, materials, steps, centre!, promised, legal, followUp, dto.Jurisdiction!) { FormFields = formFields });
     }
 
     private static List<MaterialRequirement> ReadMaterials(List<MaterialDto>? dtos, Action<string, string> error)

@@ -28,48 +28,15 @@ internal static class ApplicationsApi
 
     public static async Task<Results<Created<DraftCreated>, ValidationProblem, ProblemHttpResult>> CreateDraft(
         CreateDraftRequest body, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, ClaimsPrincipal user,
-        DraftService drafts, CaseClocks clocks, HttpResponse response, CancellationToken cancellationToken)
+        DraftService drafts, CaseClocks clocks, TimeProvider time, HttpResponse response, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        var type = body.LicenceTypeId is { Length: > 0 } typeId ? clocks.Catalogue.Find(typeId) : null;
-        if (type is null)
-        {
-            errors["licenceTypeId"] = ["Unknown licence type."];
-        }
-
-        var a = body.Applicant;
-        if (string.IsNullOrWhiteSpace(a?.Name) || a.Name.Length > 200)
-        {
-            errors["applicant.name"] = ["Required, at most 200 characters."];
-        }
-
-        if (string.IsNullOrWhiteSpace(a?.IdNumber) || a.IdNumber.Length > 40)
-        {
-            errors["applicant.idNumber"] = ["Required, at most 40 characters."];
-        }
-
-        if (string.IsNullOrWhiteSpace(a?.Phone) || a.Phone.Length > 30)
-        {
-            errors["applicant.phone"] = ["Required, at most 30 characters."];
-        }
-
-        if (idempotencyKey is { Length: 0 or > 200 })
-        {
-            errors["Idempotency-Key"] = ["When present, 1 to 200 characters."];
-        }
-
-        var form = body.Form is { ValueKind: System.Text.Json.JsonValueKind.Object } f ? f.GetRawText() : "{}";
-        if (form.Length > 32_000)
-        {
-            errors["form"] = ["At most 32,000 characters of JSON."];
-        }
-
-        if (errors.Count > 0 || type is null || a is null)
+        var errors = ApplicantValidation.Validate(body, clocks.Catalogue, idempotencyKey, time.GetUtcNow(), out var draft);
+        if (draft is null)
         {
             return TypedResults.ValidationProblem(errors, type: "/problems/validation", extensions: new Dictionary<string, object?> { ["code"] = "validation" });
         }
 
-        var outcome = await drafts.CreateAsync(user.Subject()!, idempotencyKey, type, new ApplicantDetails(a.Name!.Trim(), a.IdNumber!.Trim(), a.Phone!.Trim(), a.Email?.Trim()), form, cancellationToken);
+        var outcome = await drafts.CreateAsync(user.Subject()!, idempotencyKey, draft.Type, draft.Applicant, draft.FormJson, cancellationToken);
         if (outcome is not DraftOutcome.Created created)
         {
             return Problems.Create(StatusCodes.Status422UnprocessableEntity, "idempotency-key-reused", "This Idempotency-Key was already used with a different request body.");
@@ -84,8 +51,17 @@ internal static class ApplicationsApi
         return TypedResults.Created($"/api/applications/{row.PartitionKey}", new DraftCreated(row.PartitionKey, row.Number, row.Status));
     }
 
-    public static async Task<Ok<IReadOnlyList<CaseSummary>>> ListMine(ClaimsPrincipal user, DraftService drafts, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await drafts.ListAsync(user.Subject()!, cancellationToken));
+    public static async Task<Results<Ok<IReadOnlyList<CaseSummary>>, ProblemHttpResult>> ListMine(
+        string? status, ClaimsPrincipal user, DraftService drafts, Storage.PipelineStorage storage, CancellationToken cancellationToken)
+    {
+        if (!StatusFilters.TryParse(status, ApplicantCaseList.Statuses, out var filter))
+        {
+            return StatusFilters.Unknown(ApplicantCaseList.Statuses);
+        }
+
+        var all = await drafts.ListAsync(user.Subject()!, cancellationToken);
+        return TypedResults.Ok(filter is null ? all : await ApplicantCaseList.WithStatusAsync(all, filter, storage, cancellationToken));
+    }
 
     public static async Task<Results<Ok<CaseView>, ProblemHttpResult>> GetCase(string id, ClaimsPrincipal user, CaseStore store, CaseClocks clocks, TimeProvider time, CancellationToken cancellationToken)
     {

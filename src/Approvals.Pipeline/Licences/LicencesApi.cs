@@ -88,22 +88,13 @@ internal static class LicencesApi
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var expired = check.Document is { } doc && doc.ValidUntil < today;
         var status = !consistent ? "Invalid" : row.Status != "Valid" ? row.Status : expired ? "Expired" : "Valid";
-        var holder = check.Document?.Holder is { } h ? new HolderView(MaskName(h.Name), h.MaskedIdNumber) : new HolderView(MaskName(row.HolderName), row.HolderIdMasked);
+        // The kind comes from the signed id number; without a readable document the name is masked, as a person's would be.
+        var holder = check.Document?.Holder is { } h
+            ? new HolderView(ApplicantKinds.PublicName(h.Name, h.IdNumber), h.MaskedIdNumber)
+            : new HolderView(ApplicantKinds.PublicName(row.HolderName, null), row.HolderIdMasked);
         return TypedResults.Ok(new Verification(row.LicenceNumber, status == "Valid", status, row.LicenceTypeId, row.LicenceTypeName, holder,
             row.IssuedAt, row.ValidFrom, row.ValidUntil, new SignatureCheck(consistent, "ES256", row.KeyId, consistent ? null : check.Error ?? "document does not match the licence number")));
     }
-
-    /// <summary>
-    /// Personal names are masked (first character kept); organisation names — long, and public by nature on a
-    /// business licence — are shown.
-    /// </summary>
-    internal static string MaskName(string name) =>
-        name.Length switch
-        {
-            0 => "",
-            <= 4 => name[0] + new string('*', name.Length - 1),
-            _ => name,
-        };
 
     private static async Task<LicenceRow?> LoadOwnLicenceAsync(string id, ClaimsPrincipal user, CaseStore store, CancellationToken cancellationToken)
     {

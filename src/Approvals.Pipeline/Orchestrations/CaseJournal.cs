@@ -73,8 +73,9 @@ internal sealed partial class CaseJournal(SupervisionRecorder recorder, ILogger<
     public Task RecordDecidedAsync(string caseId, string caseNumber, string licenceTypeId, string? departmentId, string outcome, DateTimeOffset decidedAt, int workingDaysUsed, bool onTime, CancellationToken cancellationToken) =>
         recorder.RecordDecidedAsync(new StepDecided(caseId, caseNumber, licenceTypeId, departmentId, outcome, decidedAt, workingDaysUsed, onTime), cancellationToken);
 
-    public Task PublishDecisionAsync(string caseId, string caseNumber, string licenceTypeId, string licenceTypeName, string applicantName, string decision, DateTimeOffset decidedAt, string? licenceNumber, CancellationToken cancellationToken) =>
-        recorder.PublishDecisionAsync(new RegisterEntry(caseId, caseNumber, licenceTypeId, licenceTypeName, applicantName, decision, decidedAt, licenceNumber), cancellationToken);
+    /// <summary>Publishes the decision; the register masks the applicant's name when the applicant is a person.</summary>
+    public Task PublishDecisionAsync(string caseId, string caseNumber, string licenceTypeId, string licenceTypeName, Cases.ApplicantDetails? applicant, string decision, DateTimeOffset decidedAt, string? licenceNumber, CancellationToken cancellationToken) =>
+        recorder.PublishDecisionAsync(new RegisterEntry(caseId, caseNumber, licenceTypeId, licenceTypeName, applicant?.Name ?? "", decision, decidedAt, licenceNumber, Cases.ApplicantKinds.KindOf(applicant?.IdNumber)), cancellationToken);
 
     public async Task<ComplaintFiled?> AddComplaintAsync(string caseId, string caseNumber, string applicantSubject, string text, DateTimeOffset at, CancellationToken cancellationToken)
     {

@@ -58,7 +58,7 @@ internal static class IssuanceActivities
             }
 
             var applicant = StoredJson.Read<ApplicantDetails>(row.ApplicantJson);
-            await s.Journal.PublishDecisionAsync(input.Case.CaseId, input.Case.CaseNumber, type.Id, type.Name, applicant?.Name ?? "", status, decidedAt, licenceNumber, ct);
+            await s.Journal.PublishDecisionAsync(input.Case.CaseId, input.Case.CaseNumber, type.Id, type.Name, applicant, status, decidedAt, licenceNumber, ct);
             entries.Add(CaseJournal.Entry(input.Case, context.IdempotencyKey + ":published", decidedAt, "Published", "system", null,
                 new Dictionary<string, string?> { ["decision"] = status, ["licenceNumber"] = licenceNumber }, null));
             await s.Journal.AppendAllAsync(entries, ct);

@@ -12,6 +12,12 @@ internal static class SupervisionApi
     /// <summary>The longest statistics period: at most 13 month partitions are read per query.</summary>
     public const int MaxStatsDays = 366;
 
+    /// <summary>The alert list shows open alerts only; closed ones stay on the timeline.</summary>
+    private static readonly IReadOnlyList<string> AlertStatuses = ["open"];
+
+    /// <summary>Complaints have no status: any <c>status</c> filter is refused.</summary>
+    private static readonly IReadOnlyList<string> ComplaintStatuses = [];
+
     public static IEndpointRouteBuilder MapSupervisorRoutes(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/supervision").RequireAuthorization(Policies.Supervisor).WithTags("Supervision");
@@ -34,8 +40,13 @@ internal static class SupervisionApi
         return TypedResults.Ok(new TimelineView(read.CaseId, read.CaseNumber, read.ChainValid, read.BrokenAtSeq, read.Failure, read.AnchoredSeq, entries));
     }
 
-    public static async Task<Results<Ok<ItemsView<AlertView>>, ProblemHttpResult>> GetAlerts(string? level, string? department, AlertStore alerts, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<ItemsView<AlertView>>, ProblemHttpResult>> GetAlerts(string? level, string? department, string? status, AlertStore alerts, CancellationToken cancellationToken)
     {
+        if (!StatusFilters.TryParse(status, AlertStatuses, out _))
+        {
+            return StatusFilters.Unknown(AlertStatuses);
+        }
+
         AlertLevel? parsed = null;
         if (!string.IsNullOrEmpty(level))
         {
@@ -69,8 +80,13 @@ internal static class SupervisionApi
     }
 
     public static async Task<Results<Ok<ItemsView<Complaint>>, ProblemHttpResult>> GetComplaints(
-        [AsParameters] PageQuery page, string? caseId, ComplaintStore complaints, CancellationToken cancellationToken)
+        [AsParameters] PageQuery page, string? caseId, string? status, ComplaintStore complaints, CancellationToken cancellationToken)
     {
+        if (!StatusFilters.TryParse(status, ComplaintStatuses, out _))
+        {
+            return StatusFilters.Unknown(ComplaintStatuses);
+        }
+
         if (page.Validate() is { } problem)
         {
             return problem;

@@ -20,8 +20,13 @@ internal sealed record CaseReceived(string CaseId, string CaseNumber, string Lic
 /// <summary>Statistics fact: a department step (or, with <see cref="DepartmentId"/> null, the whole case) was decided.</summary>
 internal sealed record StepDecided(string CaseId, string CaseNumber, string LicenceTypeId, string? DepartmentId, string Outcome, DateTimeOffset DecidedAt, int WorkingDaysUsed, bool OnTime);
 
-/// <summary>A decision to publish on the public register (外网公示); the recorder masks <see cref="ApplicantName"/>.</summary>
-internal sealed record RegisterEntry(string CaseId, string CaseNumber, string LicenceTypeId, string LicenceTypeName, string ApplicantName, string Decision, DateTimeOffset DecidedAt, string? LicenceNumber);
+/// <summary>
+/// A decision to publish on the public register (外网公示); the recorder masks <see cref="ApplicantName"/> unless
+/// <see cref="ApplicantKind"/> says the applicant is an organisation.
+/// </summary>
+internal sealed record RegisterEntry(
+    string CaseId, string CaseNumber, string LicenceTypeId, string LicenceTypeName, string ApplicantName, string Decision, DateTimeOffset DecidedAt, string? LicenceNumber,
+    Licensing.Applicants.ApplicantKind ApplicantKind = Licensing.Applicants.ApplicantKind.Individual);
 
 /// <summary>A complaint (投诉) as the applicant files it.</summary>
 internal sealed record NewComplaint(string CaseId, string CaseNumber, string ApplicantSubject, string Text, DateTimeOffset At);

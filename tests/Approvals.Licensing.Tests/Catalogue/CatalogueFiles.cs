@@ -21,6 +21,13 @@ internal static class CatalogueFiles
             { "departmentId": "lead-dept", "role": "lead", "limitWorkingDays": 6 },
             { "departmentId": "co-dept", "role": "co-handling", "limitWorkingDays": 4 }
           ],
+          "formFields": [
+            { "id": "scope", "name": "经营范围", "type": "string", "required": true, "minLength": 2, "maxLength": 100 },
+            { "id": "floorArea", "name": "面积（平方米）", "type": "number", "required": true, "minimum": 1, "maximum": 10000 },
+            { "id": "staff", "name": "从业人数", "type": "integer", "required": false, "minimum": 1 },
+            { "id": "chain", "name": "是否连锁", "type": "boolean", "required": false },
+            { "id": "category", "name": "类别", "type": "enum", "required": true, "values": [ "餐饮", "零售" ] }
+          ],
           "materials": [
             { "id": "form", "name": "申请表", "required": true, "allowedContentTypes": [ "application/pdf" ], "maxBytes": 1048576 },
             { "id": "photo", "name": "现场照片", "required": false, "allowedContentTypes": [ "image/jpeg", "image/png" ], "maxBytes": 1048576 }
@@ -48,6 +55,7 @@ internal static class CatalogueFiles
         var t = JsonNode.Parse(TypeJson)!.AsObject();
         var steps = t["departments"]!.AsArray();
         var materials = t["materials"]!.AsArray();
+        var fields = t["formFields"]!.AsArray();
         foreach (var m in mutations)
         {
             switch (m)
@@ -65,6 +73,15 @@ internal static class CatalogueFiles
                 case "acceptance-too-long": t["serviceCentre"]!["limitWorkingDays"] = 6; t["promisedLimitWorkingDays"] = 10; steps[0]!["limitWorkingDays"] = 4; break;
                 case "unknown-jurisdiction": t["jurisdiction"] = "XX"; break;
                 case "bad-version": t["version"] = "v2"; break;
+                case "no-form-fields": t.Remove("formFields"); break;
+                case "duplicate-field": fields[1]!["id"] = "scope"; break;
+                case "bad-field-id": fields[0]!["id"] = "Business Scope"; break;
+                case "bad-field-type": fields[0]!["type"] = "date"; break;
+                case "unbounded-string": fields[0]!.AsObject().Remove("maxLength"); break;
+                case "length-on-number": fields[1]!["maxLength"] = 5; break;
+                case "inverted-range": fields[1]!["minimum"] = 20000; break;
+                case "empty-enum": fields[4]!["values"] = new JsonArray(); break;
+                case "values-on-string": fields[0]!["values"] = new JsonArray("a"); break;
                 default: throw new ArgumentException(m, nameof(mutations));
             }
         }

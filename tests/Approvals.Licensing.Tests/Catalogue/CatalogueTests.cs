@@ -46,6 +46,26 @@ public sealed class CatalogueTests
     {
         var catalogue = LicenceCatalogue.Load([CatalogueFiles.Directory(), CatalogueFiles.Type()]);
         catalogue.All.Should().ContainSingle().Which.Code.Should().Be("TT");
+        var fields = catalogue.All[0].FormFields;
+        fields.Select(f => (f.Id, f.Type, f.Required)).Should().Equal(
+            ("scope", FormFieldType.String, true), ("floorArea", FormFieldType.Number, true), ("staff", FormFieldType.Integer, false),
+            ("chain", FormFieldType.Boolean, false), ("category", FormFieldType.Enum, true));
+        (fields[0].MinLength, fields[0].MaxLength, fields[1].Minimum, fields[1].Maximum).Should().Be((2, 100, 1m, 10000m));
+        fields[4].Values.Should().Equal("餐饮", "零售");
+    }
+
+    [Fact]
+    public void LoadEmbedded_EveryTypeDeclaresItsForm()
+    {
+        foreach (var type in Shipped.All)
+        {
+            type.FormFields.Should().Contain(f => f.Id == "address" && f.Required && f.Type == FormFieldType.String, type.Id);
+            type.FormFields.Should().Contain(f => f.Id == "floorArea" && f.Required && f.Type == FormFieldType.Number, type.Id);
+        }
+
+        var food = Shipped.Find("food-business")!;
+        food.FormFields.Single(f => f.Id == "scope").Required.Should().BeTrue("the business scope becomes the licence's scope");
+        food.FormFields.Single(f => f.Id == "businessType").Values.Should().Contain("餐饮服务经营者");
     }
 
     [Theory]
@@ -62,6 +82,15 @@ public sealed class CatalogueTests
     [InlineData("acceptance-too-long", "must be 0–5 (行政许可法 Art. 32)")]
     [InlineData("unknown-jurisdiction", "'XX' has no working-day calendar")]
     [InlineData("bad-version", "version: 'v2' must be dotted numbers")]
+    [InlineData("no-form-fields", "formFields: is required")]
+    [InlineData("duplicate-field", "duplicate form field id 'scope'")]
+    [InlineData("bad-field-id", "formFields[0].id: 'Business Scope' must be camelCase")]
+    [InlineData("bad-field-type", "formFields[0].type: 'date' must be string, number, integer, boolean or enum")]
+    [InlineData("unbounded-string", "formFields[0].maxLength:")]
+    [InlineData("length-on-number", "minLength and maxLength apply to string fields only")]
+    [InlineData("inverted-range", "formFields[1].minimum: 20000 exceeds the maximum 10000")]
+    [InlineData("empty-enum", "an enum lists at least one value")]
+    [InlineData("values-on-string", "values apply to enum fields only")]
     public void Load_BrokenRule_ReportsIt(string mutation, string expected)
     {
         var act = () => LicenceCatalogue.Load([CatalogueFiles.Directory(), CatalogueFiles.Type(mutation)]);

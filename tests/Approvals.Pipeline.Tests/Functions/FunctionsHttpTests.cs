@@ -126,8 +126,8 @@ public sealed class FunctionsHttpTests : IClassFixture<PipelineApp>, IDisposable
         var draft = JsonSerializer.Serialize(new
         {
             licenceTypeId = TestCatalogue.AutoType,
-            applicant = new { name = "上海味道餐饮管理有限公司", idNumber = "91310000MA1FL0000X", phone = "13800138000" },
-            form = new { scope = "热食类食品制售" },
+            applicant = new { name = "上海味道餐饮管理有限公司", idNumber = Driver.CompanyId, phone = "13800138000" },
+            form = new { scope = "热食类食品制售", address = "上海市黄浦区南京东路1号" },
         });
 
         var created = await _functions.SendAsync("CreateDraft", "POST", "/api/applications", token, draft);

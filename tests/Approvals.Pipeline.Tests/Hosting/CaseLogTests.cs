@@ -29,7 +29,7 @@ public sealed class CaseLogTests
         var events = logs.Entries.Where(e => e.Category.EndsWith("CaseJournal", StringComparison.Ordinal)).ToList();
         events.Should().Contain(e => e.Scopes.ContainsKey("CaseNumber") && (string)e.Scopes["CaseNumber"] == number);
         events.Where(e => e.Scopes.TryGetValue("CaseId", out var c) && (string)c == id).Should().NotBeEmpty();
-        logs.Entries.Should().NotContain(e => e.Text.Contains("上海味道", StringComparison.Ordinal) || e.Text.Contains("91310000MA1FL0000X", StringComparison.Ordinal)
+        logs.Entries.Should().NotContain(e => e.Text.Contains("上海味道", StringComparison.Ordinal) || e.Text.Contains(Driver.CompanyId, StringComparison.Ordinal)
             || e.Text.Contains("13800138000", StringComparison.Ordinal));
     }
 

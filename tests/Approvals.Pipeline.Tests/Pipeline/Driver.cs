@@ -19,21 +19,27 @@ internal sealed class Driver(PipelineApp app, string subject = "applicant-1")
 
     public PipelineApp App => app;
 
-    public async Task<string> CreateDraftAsync(string type = TestCatalogue.AutoType, string? idempotencyKey = null, string name = "上海味道餐饮管理有限公司")
+    /// <summary>A valid unified social credit code (GB 32100 check character N): the default applicant is a company.</summary>
+    public const string CompanyId = "91310000MA1FL0000N";
+
+    /// <summary>A valid resident ID number (GB 11643's own example, check character X).</summary>
+    public const string PersonId = "11010519491231002X";
+
+    public async Task<string> CreateDraftAsync(string type = TestCatalogue.AutoType, string? idempotencyKey = null, string name = "上海味道餐饮管理有限公司", string idNumber = CompanyId)
     {
-        var response = await PostDraftAsync(type, idempotencyKey, name);
+        var response = await PostDraftAsync(type, idempotencyKey, name, idNumber);
         response.StatusCode.Should().Be(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
     }
 
-    public async Task<HttpResponseMessage> PostDraftAsync(string type, string? idempotencyKey = null, string name = "上海味道餐饮管理有限公司")
+    public async Task<HttpResponseMessage> PostDraftAsync(string type, string? idempotencyKey = null, string name = "上海味道餐饮管理有限公司", string idNumber = CompanyId)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/applications")
         {
             Content = JsonContent.Create(new
             {
                 licenceTypeId = type,
-                applicant = new { name, idNumber = "91310000MA1FL0000X", phone = "13800138000", email = "a@example.cn" },
+                applicant = new { name, idNumber, phone = "13800138000", email = "a@example.cn" },
                 form = new { scope = "热食类食品制售", address = "上海市黄浦区南京东路1号" },
             }),
         };
@@ -56,9 +62,9 @@ internal sealed class Driver(PipelineApp app, string subject = "applicant-1")
         UploadAsync(caseId, materialId, new ByteArrayContent(bytes), contentType, fileName);
 
     /// <summary>A draft with every required material of the auto-accept type, submitted.</summary>
-    public async Task<string> SubmitCompleteCaseAsync(string type = TestCatalogue.AutoType)
+    public async Task<string> SubmitCompleteCaseAsync(string type = TestCatalogue.AutoType, string name = "上海味道餐饮管理有限公司", string idNumber = CompanyId)
     {
-        var id = await CreateDraftAsync(type);
+        var id = await CreateDraftAsync(type, null, name, idNumber);
         (await UploadAsync(id, "application-form", TestFiles.Pdf(), "application/pdf", "申请书.pdf")).StatusCode.Should().Be(HttpStatusCode.Created);
         if (type == TestCatalogue.AutoType)
         {

@@ -35,8 +35,8 @@ internal sealed class RemoteDriver
         var created = await http.PostAsJsonAsync("/api/applications", new
         {
             licenceTypeId = Type,
-            applicant = new { name = "上海星光影城有限公司", idNumber = "91310000MA1FL0000X", phone = "13800138000" },
-            form = new { venue = "影院", address = "上海市黄浦区南京东路1号" },
+            applicant = new { name = "上海星光影城有限公司", idNumber = Driver.CompanyId, phone = "13800138000" },
+            form = new { venueName = "星光影城", venueType = "影剧院", address = "上海市黄浦区南京东路1号", floorArea = 2400, capacity = 800 },
         });
         created.StatusCode.Should().Be(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
         var id = (await created.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();

@@ -11,8 +11,9 @@ public sealed class SupervisionEndToEndTests(PipelineApp app) : IClassFixture<Pi
     [Fact]
     public async Task IssuedCase_SupervisorAndPublic_SeeAnchoredChainStatsAndMaskedRegister()
     {
+        // A person applies: the register shows their name masked (an organisation's would stay whole).
         var driver = new Driver(app, "applicant-supervision");
-        var id = await driver.SubmitCompleteCaseAsync();
+        var id = await driver.SubmitCompleteCaseAsync(TestCatalogue.AutoType, "王小明", Driver.PersonId);
         foreach (var department in TestCatalogue.Departments)
         {
             var taskId = await driver.WaitForTaskAsync(id, department);
@@ -30,9 +31,9 @@ public sealed class SupervisionEndToEndTests(PipelineApp app) : IClassFixture<Pi
             var raw = await anonymous.GetStringAsync("/api/public/register?pageSize=100");
             return raw.Contains(number, StringComparison.Ordinal) ? raw : null;
         });
-        register.Should().NotContain("上海味道餐饮管理有限公司").And.NotContain("91310000MA1FL0000X").And.NotContain("13800138000");
+        register.Should().NotContain("小明").And.NotContain(Driver.PersonId).And.NotContain("13800138000");
         var published = JsonNode.Parse(register)!["items"]!.AsArray().Single(e => e!["caseNumber"]!.GetValue<string>() == number)!;
-        published["applicant"]!.GetValue<string>().Should().Be("上*");
+        published["applicant"]!.GetValue<string>().Should().Be("王**");
         published["licenceNumber"]!.GetValue<string>().Should().Be(issued["licence"]!["licenceNumber"]!.GetValue<string>());
 
         // "Published" is the case's last timeline event, appended right after the register entry, and anchored just

@@ -1,4 +1,4 @@
-using System.Globalization;
+using Approvals.Licensing.Applicants;
 using Azure;
 using Azure.Data.Tables;
 
@@ -31,7 +31,7 @@ internal sealed class RegisterRow : ITableEntity
 
     public string LicenceTypeName { get; set; } = string.Empty;
 
-    /// <summary>Masked: first character and <c>*</c>.</summary>
+    /// <summary>A person's name masked (first character kept), an organisation's whole.</summary>
     public string Applicant { get; set; } = string.Empty;
 
     public string Decision { get; set; } = string.Empty;
@@ -61,7 +61,7 @@ internal sealed class PublicRegister(SupervisionStorage storage)
             CaseNumber = entry.CaseNumber,
             LicenceTypeId = entry.LicenceTypeId,
             LicenceTypeName = entry.LicenceTypeName,
-            Applicant = Masking.Name(entry.ApplicantName),
+            Applicant = Masking.Name(entry.ApplicantName, entry.ApplicantKind),
             Decision = entry.Decision,
             DecidedAt = entry.DecidedAt,
             LicenceNumber = entry.LicenceNumber,
@@ -78,10 +78,14 @@ internal sealed class PublicRegister(SupervisionStorage storage)
         }
     }
 
-    public async Task<Page<RegisterView>> ListAsync(string? afterRowKey, int pageSize, CancellationToken cancellationToken)
+    /// <summary>The decisions published, the cases' final statuses (<c>status</c> filter of the register).</summary>
+    public static readonly IReadOnlyList<string> Decisions = ["Approved", "Rejected"];
+
+    public async Task<Page<RegisterView>> ListAsync(string? afterRowKey, int pageSize, string? decision, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync(cancellationToken);
-        var page = await Paging.ReadAsync<RegisterRow>(storage.Register, RegisterRow.Partition, afterRowKey, RegisterRow.EntriesEnd, null, pageSize, cancellationToken);
+        var filter = decision is null ? null : TableClient.CreateQueryFilter($"Decision eq {decision}");
+        var page = await Paging.ReadAsync<RegisterRow>(storage.Register, RegisterRow.Partition, afterRowKey, RegisterRow.EntriesEnd, filter, pageSize, cancellationToken);
         return new Page<RegisterView>(
             page.Items.Select(r => new RegisterView(r.CaseNumber, r.LicenceTypeId, r.LicenceTypeName, r.Applicant, r.Decision, r.DecidedAt, r.LicenceNumber)).ToList(),
             page.ContinuationToken);
@@ -91,19 +95,6 @@ internal sealed class PublicRegister(SupervisionStorage storage)
 /// <summary>Masking of personal data for public output.</summary>
 internal static class Masking
 {
-    /// <summary>
-    /// The first character and one <c>*</c> (张三 → 张*, 欧阳娜娜 → 欧*): the length is hidden too. A name that does not
-    /// start with a letter (digits: likely an id number or phone typed into the name field) is fully masked.
-    /// </summary>
-    public static string Name(string? name)
-    {
-        var trimmed = name?.Trim() ?? string.Empty;
-        if (trimmed.Length == 0)
-        {
-            return "*";
-        }
-
-        var first = StringInfo.GetNextTextElement(trimmed);
-        return char.IsLetter(first, 0) ? first + "*" : "*";
-    }
+    /// <summary>A person's name with only its first character kept (张三 → 张*, 欧阳娜娜 → 欧***); an organisation's whole.</summary>
+    public static string Name(string? name, ApplicantKind kind) => PublicNames.Of(name, kind);
 }

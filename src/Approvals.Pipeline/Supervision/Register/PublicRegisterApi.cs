@@ -15,15 +15,20 @@ internal static class PublicRegisterApi
         return endpoints;
     }
 
-    public static async Task<Results<Ok<ItemsView<RegisterView>>, ProblemHttpResult>> GetRegister([AsParameters] PageQuery page, PublicRegister register, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<ItemsView<RegisterView>>, ProblemHttpResult>> GetRegister([AsParameters] PageQuery page, string? status, PublicRegister register, CancellationToken cancellationToken)
     {
+        if (!StatusFilters.TryParse(status, PublicRegister.Decisions, out var decision))
+        {
+            return StatusFilters.Unknown(PublicRegister.Decisions);
+        }
+
         if (page.Validate() is { } problem)
         {
             return problem;
         }
 
         Paging.TryReadToken(page.ContinuationToken, out var after);
-        var result = await register.ListAsync(after, page.Size, cancellationToken);
+        var result = await register.ListAsync(after, page.Size, decision, cancellationToken);
         return TypedResults.Ok(new ItemsView<RegisterView>(result.Items, result.ContinuationToken));
     }
 }
