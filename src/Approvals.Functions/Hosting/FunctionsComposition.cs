@@ -11,7 +11,7 @@ namespace Approvals.Functions.Hosting;
 /// <summary>
 /// The Functions app's services: the shared core's registrations (<see cref="HostingExtensions.AddApprovalsHosting"/>:
 /// start-up validation, storage clients, OpenTelemetry, health, problem documents, rate and body limits;
-/// <see cref="ApiExtensions.AddApprovalsServices"/>: stores, handlers' services, identity, OpenAPI) without the
+/// <see cref="PipelineComposition.AddApprovalsServices"/>: stores, handlers' services, identity, OpenAPI) without the
 /// in-process Durable runtime — the Functions host runs it — plus the endpoint table the HTTP triggers stand for.
 /// </summary>
 internal static class FunctionsComposition

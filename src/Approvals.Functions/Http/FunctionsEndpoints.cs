@@ -8,7 +8,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace Approvals.Functions.Http;
 
 /// <summary>
-/// The ASP.NET Core host's endpoints, built here from the same <c>Map*</c> calls (<see cref="ApiExtensions.MapApprovalsEndpoints"/>
+/// The ASP.NET Core host's endpoints, built here from the same <c>Map*</c> calls (<see cref="PipelineComposition.MapApprovalsEndpoints"/>
 /// and the health probes) but never served by routing: each HTTP trigger stands for exactly one of them, found by its
 /// route template and method, and runs its request delegate — the very handler, parameter binding and metadata
 /// (policy, tags, body limit) of the other host. A trigger whose route and method match no endpoint stops start-up.

@@ -12,8 +12,8 @@ public sealed record ClockRules(
     int LimitWorkingDays,
     int WarningWorkingDays = 1,
     int FollowUpWorkingDays = 5,
-    int MaxExtensionWorkingDays = 10,
-    int DeemedAcceptanceWorkingDays = 5)
+    int MaxExtensionWorkingDays = LegalLimits.MaxExtensionWorkingDays,
+    int DeemedAcceptanceWorkingDays = LegalLimits.DeemedAcceptanceWorkingDays)
 {
     /// <summary>Rules for the whole case: the promised limit and the type's follow-up period.</summary>
     public static ClockRules ForCase(LicenceType type)

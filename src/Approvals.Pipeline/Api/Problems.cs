@@ -8,11 +8,18 @@ namespace Approvals.Pipeline.Api;
 /// </summary>
 internal static class Problems
 {
+    /// <summary>The <c>type</c> URI of a problem code: every problem document of the API (endpoints, the host's own errors, stored callback answers) names its type with this.</summary>
+    public static string TypeOf(string code) => "/problems/" + code;
+
     public static ProblemHttpResult Create(int status, string code, string title, string? detail = null, IDictionary<string, object?>? extensions = null)
     {
         var ext = new Dictionary<string, object?>(extensions ?? new Dictionary<string, object?>()) { ["code"] = code };
-        return TypedResults.Problem(detail: detail, statusCode: status, title: title, type: "/problems/" + code, extensions: ext);
+        return TypedResults.Problem(detail: detail, statusCode: status, title: title, type: TypeOf(code), extensions: ext);
     }
+
+    /// <summary>400 with every field error at once (<c>errors</c>: field → messages).</summary>
+    public static ValidationProblem Validation(IDictionary<string, string[]> errors) =>
+        TypedResults.ValidationProblem(errors, type: TypeOf("validation"), extensions: new Dictionary<string, object?> { ["code"] = "validation" });
 
     public static ProblemHttpResult NotFound(string what) =>
         Create(StatusCodes.Status404NotFound, "not-found", $"{what} not found.");

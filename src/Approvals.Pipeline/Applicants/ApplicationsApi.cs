@@ -33,7 +33,7 @@ internal static class ApplicationsApi
         var errors = ApplicantValidation.Validate(body, clocks.Catalogue, idempotencyKey, time.GetUtcNow(), out var draft);
         if (draft is null)
         {
-            return TypedResults.ValidationProblem(errors, type: "/problems/validation", extensions: new Dictionary<string, object?> { ["code"] = "validation" });
+            return Problems.Validation(errors);
         }
 
         var outcome = await drafts.CreateAsync(user.Subject()!, idempotencyKey, draft.Type, draft.Applicant, draft.FormJson, cancellationToken);
@@ -190,7 +190,7 @@ internal static class ApplicationsApi
 
         if (string.IsNullOrWhiteSpace(body.Text) || body.Text.Length > 4000)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["text"] = ["Required, at most 4,000 characters."] }, type: "/problems/validation");
+            return Problems.Validation(new Dictionary<string, string[]> { ["text"] = ["Required, at most 4,000 characters."] });
         }
 
         var complaint = (await journal.AddComplaintAsync(id, row.Number, user.Subject()!, body.Text.Trim(), time.GetUtcNow(), cancellationToken))!;

@@ -287,7 +287,7 @@ internal sealed partial class CaseStore
             else if (pausedBy.Count == 1)
             {
                 var events = StoredJson.Read<List<ClockEventDto>>(r.ClockJson) ?? [];
-                events.Add(ClockEventDto.Paused(at, PauseReason.Supplement, LegalBasis.ReviewSupplement));
+                events.Add(ClockEventDto.Paused(at, PauseReason.Supplement, Licensing.LegalLimits.ReviewSupplementBasis));
                 r.ClockJson = StoredJson.Write(events);
             }
 

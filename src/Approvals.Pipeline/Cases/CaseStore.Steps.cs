@@ -1,4 +1,3 @@
-using Approvals.Pipeline.Orchestrations;
 using Approvals.Pipeline.Storage;
 using Azure;
 using Azure.Data.Tables;

@@ -32,16 +32,6 @@ internal sealed record ClockEventDto(string Kind, DateTimeOffset At, PauseReason
     };
 }
 
-/// <summary>Legal bases written into pause events.</summary>
-internal static class LegalBasis
-{
-    /// <summary>Before acceptance: the 一次性告知 of incomplete materials (行政许可法 Art. 32 (4)).</summary>
-    public const string AcceptanceSupplement = "《中华人民共和国行政许可法》第三十二条第一款第四项";
-
-    /// <summary>During review: time the applicant needs to supplement is not counted in the review limit.</summary>
-    public const string ReviewSupplement = "《中华人民共和国行政许可法》第三十二条、第四十五条";
-}
-
 /// <summary>Evaluates case and step clocks with the calendar version pinned in the case.</summary>
 internal sealed class CaseClocks(LicenceCatalogue catalogue, CalendarRegistry calendars)
 {
@@ -57,7 +47,7 @@ internal sealed class CaseClocks(LicenceCatalogue catalogue, CalendarRegistry ca
     /// 5 working days as Art. 32 says — the service centre's own (shorter) promise does not change the law.
     /// </summary>
     public static ClockRules CaseRules(LicenceType type) =>
-        ClockRules.ForCase(type) with { DeemedAcceptanceWorkingDays = Orchestrations.LicenceApproval.DeemedAcceptanceWorkingDays };
+        ClockRules.ForCase(type) with { DeemedAcceptanceWorkingDays = Licensing.LegalLimits.DeemedAcceptanceWorkingDays };
 
     public static ClockState Evaluate(IEnumerable<ClockEventDto> events, WorkingCalendar calendar, ClockRules rules, DateTimeOffset now) =>
         CaseClock.Evaluate(events.Select(e => e.ToClockEvent()).ToList(), calendar, rules, now);

@@ -87,7 +87,7 @@ internal static partial class DecisionCallback
         {
             var doc = new Dictionary<string, object?>
             {
-                ["type"] = "/problems/" + code,
+                ["type"] = Api.Problems.TypeOf(code),
                 ["title"] = title,
                 ["status"] = status,
                 ["code"] = code,

@@ -19,7 +19,7 @@ internal static class ProblemResponses
             if (!c.ProblemDetails.Extensions.ContainsKey("code"))
             {
                 var code = CodeOf(status);
-                c.ProblemDetails.Type = "/problems/" + code;
+                c.ProblemDetails.Type = Api.Problems.TypeOf(code);
                 c.ProblemDetails.Extensions["code"] = code;
             }
         });
@@ -44,7 +44,7 @@ internal static class ProblemResponses
     public static async Task WriteAsync(HttpContext context, int status, string code, string title, string? detail = null)
     {
         context.Response.StatusCode = status;
-        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail, Type = "/problems/" + code };
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail, Type = Api.Problems.TypeOf(code) };
         problem.Extensions["code"] = code;
         var writer = context.RequestServices.GetRequiredService<IProblemDetailsService>();
         if (!await writer.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem }))

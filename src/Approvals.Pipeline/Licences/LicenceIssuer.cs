@@ -16,9 +16,6 @@ namespace Approvals.Pipeline.Licences;
 /// </summary>
 internal sealed partial class LicenceIssuer(PipelineStorage storage, CaseStore cases, SequenceAllocator sequences, LicenceKeys keys, CaseClocks clocks, TimeProvider time, Api.PublicUrls urls, ILogger<LicenceIssuer> logger)
 {
-    /// <summary>Validity of an issued licence (食品经营许可证 and most others: five years).</summary>
-    public const int ValidityYears = 5;
-
     /// <param name="c">The case.</param>
     /// <param name="caseRow">The case row as just written (its ETag saves a read when marking the case issued).</param>
     /// <param name="cancellationToken">Cancellation.</param>
@@ -47,7 +44,7 @@ internal sealed partial class LicenceIssuer(PipelineStorage storage, CaseStore c
         var number = LicenceNumbers.Create(type.Code, today, await sequences.NextAsync($"licence|{type.Code}|{today:yyyyMMdd}", 10, cancellationToken));
         var departments = type.Departments.OrderBy(d => d.Role).Select(d => d.Name).ToList();
         var doc = new LicenceDocument(number, c.CaseNumber, type.Id, type.Name, new LicenceHolder(applicant.Name, applicant.IdNumber),
-            Scope(row.FormJson, type.Name), now, today, today.AddYears(ValidityYears).AddDays(-1), departments);
+            Scope(row.FormJson, type.Name), now, today, today.AddYears(Licensing.LegalLimits.LicenceValidityYears).AddDays(-1), departments);
         await keys.PublishAsync(cancellationToken);
         var jws = keys.Signer.Sign(doc);
         var pdfBlob = await StorePdfAsync(doc, number, cancellationToken);

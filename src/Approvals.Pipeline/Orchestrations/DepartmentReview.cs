@@ -82,7 +82,7 @@ internal sealed class DepartmentReview(CaseClocks clocks, DepartmentDirectory de
             }
 
             // 补正: the step clock stops until the applicant has uploaded everything asked for.
-            events.Add(ClockEventDto.Paused(now(), PauseReason.Supplement, LegalBasis.ReviewSupplement));
+            events.Add(ClockEventDto.Paused(now(), PauseReason.Supplement, Licensing.LegalLimits.ReviewSupplementBasis));
             await context.CallAsync(nameof(ReviewActivities.PauseStep), new PauseInput(input.Case, input.DepartmentId, decision, events, false));
             if (!await LicenceApproval.WaitForSupplementsAsync(context, decision, cancel))
             {

@@ -17,9 +17,6 @@ namespace Approvals.Pipeline.Orchestrations;
 /// </summary>
 internal sealed partial class LicenceApproval(CaseClocks clocks, DepartmentDirectory departments) : TaskOrchestrator<CaseInput, CaseOutcome>
 {
-    /// <summary>行政许可法 Art. 32: the window for 一次性告知 before an application counts as accepted.</summary>
-    public const int DeemedAcceptanceWorkingDays = 5;
-
     public override async Task<CaseOutcome> RunAsync(TaskOrchestrationContext context, CaseInput input)
     {
         var type = clocks.Type(input.LicenceTypeId, input.LicenceTypeVersion);
@@ -152,7 +149,7 @@ internal sealed partial class LicenceApproval(CaseClocks clocks, DepartmentDirec
                 }
 
                 // 一次性告知 before acceptance: the applicant supplements, then the service centre looks again.
-                events.Add(ClockEventDto.Paused(now(), PauseReason.Supplement, LegalBasis.AcceptanceSupplement));
+                events.Add(ClockEventDto.Paused(now(), PauseReason.Supplement, Licensing.LegalLimits.AcceptanceSupplementBasis));
                 await context.CallAsync(nameof(ReviewActivities.PauseStep), new PauseInput(input, centre, decision, events, true));
                 if (!await WaitForSupplementsAsync(context, decision, withdraw))
                 {

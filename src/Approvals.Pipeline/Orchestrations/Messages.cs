@@ -27,20 +27,6 @@ internal sealed record StepOutcome(string DepartmentId, string Status, IReadOnly
 /// <summary>Output of <see cref="LicenceApproval"/>.</summary>
 internal sealed record CaseOutcome(string Status, string? LicenceNumber, IReadOnlyList<ReasonDto> Reasons);
 
-/// <summary>
-/// A department's (or the service centre's) decision, raised by the callback endpoint after it claimed the task.
-/// Event name <see cref="EventNames.Decision"/>.
-/// </summary>
-internal sealed record DecisionEvent(
-    string TaskId,
-    string DepartmentId,
-    string Decision,
-    IReadOnlyList<string> Reasons,
-    string Officer,
-    string? Comment,
-    IReadOnlyList<string> RequiredMaterials,
-    DateTimeOffset ReceivedAt);
-
 /// <summary>A requested material was uploaded (raised by the upload endpoint). Event name <see cref="EventNames.SupplementProvided"/>.</summary>
 internal sealed record SupplementProvidedEvent(string RequestId, string MaterialId, int Version);
 

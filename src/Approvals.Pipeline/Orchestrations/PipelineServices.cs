@@ -31,7 +31,7 @@ internal sealed class PipelineServices(CaseStore cases, InboxStore inbox, CaseJo
         if (departmentId == type.ServiceCentre.DepartmentId)
         {
             var name = clocks.Catalogue.FindDepartment(departmentId)?.Name ?? departmentId;
-            return (name, "ServiceCentre", new ClockRules(type.ServiceCentre.LimitWorkingDays, DeemedAcceptanceWorkingDays: LicenceApproval.DeemedAcceptanceWorkingDays));
+            return (name, "ServiceCentre", new ClockRules(type.ServiceCentre.LimitWorkingDays, DeemedAcceptanceWorkingDays: Licensing.LegalLimits.DeemedAcceptanceWorkingDays));
         }
 
         var step = type.Departments.First(d => d.DepartmentId == departmentId);

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Approvals.Pipeline.Api;
 using Approvals.Pipeline.Applicants;
 using Approvals.Pipeline.Cases;
 using Approvals.Pipeline.Catalogue;
@@ -14,10 +15,10 @@ using Approvals.Licensing.Calendar;
 using Approvals.Licensing.Catalogue;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace Approvals.Pipeline.Api;
+namespace Approvals.Pipeline.Hosting;
 
-/// <summary>The approval pipeline: the Durable runtime, stores, services, endpoints.</summary>
-internal static class ApiExtensions
+/// <summary>The composition root of the pipeline: the Durable runtime, stores, services, endpoints — what both hosts register.</summary>
+internal static class PipelineComposition
 {
     public static IHostApplicationBuilder AddApprovalsPipeline(this IHostApplicationBuilder builder)
     {
