@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Approvals.Licensing.Calendar;
 
 /// <summary>
-/// Reads one calendar data file (see the README, "Licensing rules", for the format) and checks it,
+/// Reads one calendar data file (format: docs/licensing.md, "Working-day calendar") and checks it,
 /// adding every problem to the error list instead of stopping at the first.
 /// </summary>
 internal static class CalendarFile

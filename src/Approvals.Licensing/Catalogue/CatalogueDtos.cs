@@ -1,6 +1,6 @@
 namespace Approvals.Licensing.Catalogue;
 
-// The JSON shape of catalogue data files (see the README, "Catalogue format"). Everything is nullable so
+// The JSON shape of catalogue data files (docs/licensing.md, "Catalogue format"). Everything is nullable so
 // that a missing field becomes a validation error naming the field, not a deserialisation crash.
 
 internal sealed record CatalogueFileDto(

@@ -1,6 +1,6 @@
 namespace Approvals.Pipeline.Cases;
 
-/// <summary>Case status values of the HTTP contract (api.md), stored as their names.</summary>
+/// <summary>Case status values of the HTTP contract (docs/pipeline.md), stored as their names.</summary>
 internal static class CaseStatus
 {
     public const string Draft = "Draft";
