@@ -54,6 +54,7 @@ internal static class ApiExtensions
         services.AddSingleton<PipelineServices>();
         services.AddHttpClient(WebhookSender.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
         services.AddSingleton<WebhookSender>();
+        services.AddDepartments();
         services.AddSupervision();
         services.AddApprovalsIdentity();
         services.AddOpenApi();

@@ -28,8 +28,10 @@ internal sealed record StepOutcome(string DepartmentId, string Status, IReadOnly
 internal sealed record CaseOutcome(string Status, string? LicenceNumber, IReadOnlyList<ReasonDto> Reasons);
 
 /// <summary>
-/// A department's (or the service centre's) decision, raised by the callback endpoint after it claimed the task.
-/// Event name <see cref="EventNames.Decision"/>.
+/// A department's (or the service centre's) decision, raised by the decision endpoint after it claimed the task.
+/// Event name <see cref="EventNames.Decision"/>. <see cref="Via"/> says how <see cref="Officer"/> is known:
+/// <c>officer</c> — the subject of the deciding officer's token; <c>back-office</c> (or null, in events raised
+/// before the field existed) — the name a signed back-office callback claims, which the platform cannot check.
 /// </summary>
 internal sealed record DecisionEvent(
     string TaskId,
@@ -39,7 +41,15 @@ internal sealed record DecisionEvent(
     string Officer,
     string? Comment,
     IReadOnlyList<string> RequiredMaterials,
-    DateTimeOffset ReceivedAt);
+    DateTimeOffset ReceivedAt,
+    string? Via = null)
+{
+    public const string ViaOfficer = "officer";
+    public const string ViaBackOffice = "back-office";
+
+    /// <summary>The officer's name as the back office claims it; null when the officer is a token's subject.</summary>
+    public string? ClaimedOfficer => Via == ViaOfficer ? null : Officer;
+}
 
 /// <summary>A requested material was uploaded (raised by the upload endpoint). Event name <see cref="EventNames.SupplementProvided"/>.</summary>
 internal sealed record SupplementProvidedEvent(string RequestId, string MaterialId, int Version);

@@ -60,7 +60,7 @@ internal static partial class ReviewActivities
             }, ct);
             var snapshot = ClockSnapshot.From(state);
             await s.Journal.AppendAsync(input.Case, context.IdempotencyKey + ":request", d.ReceivedAt, "SupplementRequested", PipelineServices.Actor(d), input.DepartmentId,
-                new Dictionary<string, string?> { ["requiredMaterials"] = string.Join(",", d.RequiredMaterials), ["taskId"] = d.TaskId, ["comment"] = d.Comment }, snapshot, ct);
+                new Dictionary<string, string?> { ["requiredMaterials"] = string.Join(",", d.RequiredMaterials), ["taskId"] = d.TaskId, ["comment"] = d.Comment, ["claimedOfficer"] = d.ClaimedOfficer }, snapshot, ct);
             await s.Journal.AppendAsync(input.Case, context.IdempotencyKey + ":paused", at, "ClockPaused", "system", input.DepartmentId,
                 new Dictionary<string, string?> { ["reason"] = nameof(PauseReason.Supplement), ["legalBasis"] = state.PauseLegalBasis }, snapshot, ct);
             return true;
