@@ -31,9 +31,9 @@ internal static class Officers
     }
 
     /// <summary>Waits until the timeline has an entry matching <paramref name="match"/> (timeline writes of activities land a moment later).</summary>
-    public static async Task<List<JsonObject>> WaitForTimelineAsync(PipelineApp app, string caseId, Func<JsonObject, bool> match, string what)
+    public static async Task<List<JsonObject>> WaitForTimelineAsync(PipelineApp app, string caseId, Func<JsonObject, bool> match, string what, int seconds = 60)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (true)
         {
             var entries = await TimelineAsync(app, caseId);
@@ -44,7 +44,8 @@ internal static class Officers
 
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"No timeline entry for {what} on {caseId}: {string.Join(", ", entries.Select(e => e["type"]))}");
+                var engine = await new Driver(app).EngineStateAsync(caseId);
+                throw new TimeoutException($"No timeline entry for {what} on {caseId}: {string.Join(", ", entries.Select(e => e["type"]))}. {engine}");
             }
 
             await Task.Delay(50);
