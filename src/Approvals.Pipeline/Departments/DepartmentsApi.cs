@@ -73,8 +73,7 @@ internal static class DepartmentsApi
         }
 
         DateOnly? dueBy = null;
-        var overdueOnly = false;
-        var today = Today(clocks, time);
+        var (overdueOnly, dueToday) = (false, false);
         if (!string.IsNullOrEmpty(due))
         {
             switch (due.ToLowerInvariant())
@@ -83,7 +82,7 @@ internal static class DepartmentsApi
                     overdueOnly = true;
                     break;
                 case "today":
-                    dueBy = today;
+                    dueToday = true;
                     break;
                 default:
                     if (!DateOnly.TryParseExact(due, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
@@ -109,8 +108,9 @@ internal static class DepartmentsApi
             "awaiting-supplement" => StepStatus.AwaitingSupplement,
             _ => null,
         };
+        var today = Today(clocks, time.GetUtcNow());
         var tasks = (await inbox.ListAsync(departmentId, stored, cancellationToken))
-            .Select(t => t with { Overdue = IsOpen(t.Status) && t.DueDate < today })
+            .Select(t => t with { Overdue = IsOpen(t.Status) && t.DueDate < today(t.LicenceTypeId) })
             .Where(t => wanted switch
             {
                 "open" => IsOpen(t.Status),
@@ -119,7 +119,8 @@ internal static class DepartmentsApi
             })
             .Where(t => who is null || (who == "none" ? t.Assignee is null : t.Assignee == who))
             .Where(t => !overdueOnly || t.Overdue)
-            .Where(t => dueBy is null || (t.DueDate is { } d && d <= dueBy))
+            .Where(t => !dueToday || t.DueDate <= today(t.LicenceTypeId))
+            .Where(t => dueBy is null || t.DueDate <= dueBy)
             .OrderByDescending(t => t.Overdue)
             .ThenBy(t => t.DueDate ?? DateOnly.MaxValue)
             .ThenBy(t => t.ReceivedAt)
@@ -129,10 +130,22 @@ internal static class DepartmentsApi
 
     private static bool IsOpen(string status) => status is StepStatus.Pending or StepStatus.AwaitingSupplement;
 
-    /// <summary>Today where the licences are decided (the catalogue's jurisdiction), the day due dates are compared with.</summary>
-    private static DateOnly Today(CaseClocks clocks, TimeProvider time)
+    /// <summary>
+    /// Today where a task's licence is decided (its licence type's jurisdiction, whose calendar's time zone due dates
+    /// are written in), per licence type, computed once per request.
+    /// </summary>
+    private static Func<string, DateOnly> Today(CaseClocks clocks, DateTimeOffset now)
     {
-        var jurisdiction = clocks.Catalogue.All.Count > 0 ? clocks.Catalogue.All[0].Jurisdiction : "CN";
-        return clocks.Calendar(jurisdiction, null).LocalDate(time.GetUtcNow());
+        var days = new Dictionary<string, DateOnly>(StringComparer.Ordinal);
+        return typeId =>
+        {
+            if (!days.TryGetValue(typeId, out var day))
+            {
+                var jurisdiction = clocks.Catalogue.Find(typeId)?.Jurisdiction ?? clocks.Catalogue.All[0].Jurisdiction;
+                days[typeId] = day = clocks.Calendar(jurisdiction, null).LocalDate(now);
+            }
+
+            return day;
+        };
     }
 }
