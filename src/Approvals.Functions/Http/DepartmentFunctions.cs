@@ -41,6 +41,10 @@ internal sealed class DepartmentFunctions
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/applications/{id}/departments/{departmentId}/file/materials/{materialId}/versions/{version}")] HttpRequest request) =>
         EndpointCall.RunAsync(request);
 
+    [Function("DepartmentCaseFileLink")]
+    public static Task<IActionResult> DepartmentCaseFileLink([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{id}/departments/{departmentId}/file-link")] HttpRequest request) =>
+        EndpointCall.RunAsync(request);
+
     [Function("GetTimeline")]
     public static Task<IActionResult> GetTimeline([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/supervision/applications/{id}/timeline")] HttpRequest request) =>
         EndpointCall.RunAsync(request);

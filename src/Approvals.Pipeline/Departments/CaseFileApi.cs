@@ -43,6 +43,13 @@ internal static class CaseFileApi
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status416RangeNotSatisfiable);
+        // Authenticated by its Standard Webhooks signature, like the decision callback: a back office asks for a fresh link.
+        routes.MapPost("/api/applications/{id}/departments/{departmentId}/file-link", CaseFileLinkApi.IssueAsync)
+            .WithTags("Department").WithName("DepartmentCaseFileLink").AllowAnonymous()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .DisableAntiforgery();
         return routes;
     }
 

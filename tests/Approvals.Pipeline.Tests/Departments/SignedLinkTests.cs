@@ -61,7 +61,7 @@ public sealed class SignedLinkTests : IClassFixture<WebhookReceiver>, IAsyncLife
         var sig = query["sig"]!;
         var expires = long.Parse(query["expires"]!, CultureInfo.InvariantCulture);
         var otherId = await driver.SubmitCompleteCaseAsync();
-        var secret = Approvals.Pipeline.Departments.WebhookSignature.SecretBytes(PipelineApp.SecretOf("health"));
+        var secret = WebhookSignature.SecretBytes(PipelineApp.SecretOf("health"));
         var now = _app.Time.GetUtcNow().ToUnixTimeSeconds();
         var refused = new List<(string Url, string Code)>
         {
@@ -89,12 +89,31 @@ public sealed class SignedLinkTests : IClassFixture<WebhookReceiver>, IAsyncLife
         late.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         (await Officers.ProblemCodeAsync(late)).Should().Be("link-expired");
 
-        // Exactly the two accesses made with a valid link are recorded, as the back office of health.
+        // The back office asks for a fresh link, signed like its callbacks; a forged request or another department's case is refused.
+        (await Officers.ProblemCodeAsync(await FileLinkAsync(backOffice, id, "health", PipelineApp.SecretOf("fire-rescue")))).Should().Be("signature-invalid");
+        (await FileLinkAsync(backOffice, Guid.NewGuid().ToString("N"), "health", PipelineApp.SecretOf("health"))).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        var renewed = await FileLinkAsync(backOffice, id, "health", PipelineApp.SecretOf("health"));
+        renewed.StatusCode.Should().Be(HttpStatusCode.OK, await renewed.Content.ReadAsStringAsync());
+        var fresh = new Uri((await renewed.Content.ReadFromJsonAsync<JsonObject>())!["url"]!.GetValue<string>());
+        (await backOffice.GetAsync(fresh.PathAndQuery)).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        // Exactly the three accesses made with a valid link are recorded, as the back office of health.
         var accesses = (await Officers.TimelineAsync(_app, id)).Where(e => e["type"]!.GetValue<string>() == "FileAccessed").ToList();
-        accesses.Should().HaveCount(2);
+        accesses.Should().HaveCount(3);
         accesses.Should().OnlyContain(e => e["actor"]!.GetValue<string>() == "backoffice:health" && e["department"]!.GetValue<string>() == "health"
             && Officers.Detail(e, "channel") == "signed-link");
         (await Officers.TimelineAsync(_app, otherId)).Should().NotContain(e => e["type"]!.GetValue<string>() == "FileAccessed");
+    }
+
+    private async Task<HttpResponseMessage> FileLinkAsync(HttpClient client, string caseId, string department, string secret)
+    {
+        var webhookId = "msg_" + Guid.NewGuid().ToString("N");
+        var timestamp = _app.Time.GetUtcNow().ToUnixTimeSeconds();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/applications/{caseId}/departments/{department}/file-link");
+        request.Headers.Add("webhook-id", webhookId);
+        request.Headers.Add("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
+        request.Headers.Add("webhook-signature", WebhookSignature.Sign(WebhookSignature.SecretBytes(secret), webhookId, timestamp, []));
+        return await client.SendAsync(request);
     }
 
     private async Task<JsonObject> NotificationAsync(string caseId)
