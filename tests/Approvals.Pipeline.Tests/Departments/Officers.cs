@@ -20,13 +20,30 @@ internal static class Officers
 
     public static string FilePath(string caseId, string department) => $"/api/applications/{caseId}/departments/{department}/file";
 
-    /// <summary>The case's timeline entries, as a supervisor reads them.</summary>
+    /// <summary>
+    /// The case's timeline entries, as a supervisor reads them, on a valid chain. The timeline read takes the entries
+    /// and the chain head in two requests, so a read that races an append of a running case can see them at different
+    /// moments and report the chain broken (<c>truncated</c> / <c>head-mismatch</c>); such a read is repeated, a
+    /// chain still broken after 10 s fails.
+    /// </summary>
     public static async Task<List<JsonObject>> TimelineAsync(PipelineApp app, string caseId)
     {
         using var supervisor = app.CreateClient();
         supervisor.DefaultRequestHeaders.Authorization = new("Bearer", PipelineApp.Token("inspector", "supervisor"));
-        var timeline = await supervisor.GetFromJsonAsync<JsonObject>($"/api/supervision/applications/{caseId}/timeline");
-        timeline!["chainValid"]!.GetValue<bool>().Should().BeTrue();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        JsonObject timeline;
+        while (true)
+        {
+            timeline = (await supervisor.GetFromJsonAsync<JsonObject>($"/api/supervision/applications/{caseId}/timeline"))!;
+            if (timeline["chainValid"]!.GetValue<bool>() || DateTime.UtcNow > deadline)
+            {
+                break;
+            }
+
+            await Task.Delay(50);
+        }
+
+        timeline["chainValid"]!.GetValue<bool>().Should().BeTrue(timeline.ToJsonString());
         return timeline["entries"]!.AsArray().Select(e => e!.AsObject()).ToList();
     }
 
