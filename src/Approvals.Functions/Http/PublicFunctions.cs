@@ -30,6 +30,10 @@ internal sealed class PublicFunctions
     public static Task<IActionResult> SupervisionDashboard([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "supervision")] HttpRequest request) =>
         EndpointCall.RunAsync(request);
 
+    [Function("OfficerWorkbench")]
+    public static Task<IActionResult> OfficerWorkbench([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "workbench")] HttpRequest request) =>
+        EndpointCall.RunAsync(request);
+
     [Function("OpenApiDocument")]
     public static Task<IActionResult> OpenApiDocument([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi/{documentName}.json")] HttpRequest request) =>
         EndpointCall.RunAsync(request);

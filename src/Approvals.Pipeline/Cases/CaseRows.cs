@@ -115,6 +115,18 @@ internal sealed class DepartmentRow : ITableEntity
     public DateTimeOffset? SupplementRequestedAt { get; set; }
     public string? WebhookFailure { get; set; }
     public DateTimeOffset? WebhookFailedAt { get; set; }
+    /// <summary>
+    /// The officer (token subject) holding the task as a work item: set and cleared only by
+    /// <c>Departments.TaskAssignments</c> under the row's ETag; kept across supplement rounds. A decision by token
+    /// requires it to be the deciding officer, checked in the same ETag-guarded write that records the decision.
+    /// </summary>
+    public string? Assignee { get; set; }
+    public DateTimeOffset? AssignedAt { get; set; }
+    public string? AssignedBy { get; set; }
+    /// <summary>Counts assignment changes: keys their timeline entries and orders their copies in the inbox.</summary>
+    public int AssignmentVersion { get; set; }
+    /// <summary>How <see cref="Officer"/> is known: <c>officer</c> (a token's subject) or <c>back-office</c> (the back office's own claim); null before either.</summary>
+    public string? DecidedVia { get; set; }
 
     /// <summary>A shallow copy (every property is a string or a value).</summary>
     public DepartmentRow Copy() => (DepartmentRow)MemberwiseClone();

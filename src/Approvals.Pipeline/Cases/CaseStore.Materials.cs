@@ -58,6 +58,14 @@ internal sealed partial class CaseStore
         return (null, "The application is changing too often; retry the upload.");
     }
 
+    /// <summary>One stored material version (one point read), or null.</summary>
+    public async Task<MaterialRow?> GetMaterialAsync(string caseId, string materialId, int version, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync(cancellationToken);
+        var found = await Table.GetEntityIfExistsAsync<MaterialRow>(caseId, MaterialRow.KeyFor(caseId, materialId, version), cancellationToken: cancellationToken);
+        return found.HasValue ? found.Value : null;
+    }
+
     /// <summary>The licence row of the case, if one was issued (or is being issued).</summary>
     public async Task<LicenceRow?> GetLicenceAsync(string caseId, CancellationToken cancellationToken)
     {

@@ -102,6 +102,7 @@ internal sealed partial class CaseStore
         }
 
         step.Officer = decision.Officer;
+        step.DecidedVia = decision.Via;
         step.Comment = decision.Comment;
         if (decision.Decision == Decisions.RequestSupplement)
         {

@@ -7,8 +7,13 @@ namespace Approvals.Pipeline.Departments;
 
 internal static partial class DecisionCallback
 {
-    /// <summary>Decides the answer for a verified callback against the task as stored; a decision event only when accepted.</summary>
-    private static (Answer Answer, DecisionEvent? Decision) Evaluate(byte[] body, string caseId, string licenceTypeId, string licenceTypeVersion, DepartmentRow step, string departmentId, CaseClocks clocks, DateTimeOffset now)
+    /// <summary>
+    /// Decides the answer for a verified call against the task as stored; a decision event only when accepted. The same
+    /// rules for both callers, but for who decided: an officer by token must hold the task (claimed or assigned to
+    /// them) and is recorded by the token's subject, whatever the body says; a back office names its officer in the
+    /// body, recorded as its claim.
+    /// </summary>
+    private static (Answer Answer, DecisionEvent? Decision) Evaluate(byte[] body, string caseId, string licenceTypeId, string licenceTypeVersion, DepartmentRow step, string departmentId, Decider decider, CaseClocks clocks, DateTimeOffset now)
     {
         DecisionRequest? request;
         try
@@ -33,6 +38,13 @@ internal static partial class DecisionCallback
         if (!StepStatus.IsOpen(step.Status))
         {
             return (Answer.Problem(409, "task-decided", $"The task is no longer open (status {step.Status})."), null);
+        }
+
+        if (decider.Subject is { } subject && step.Assignee != subject)
+        {
+            return step.Assignee is null
+                ? (Answer.Problem(409, "task-not-claimed", "Claim the task before deciding on it."), null)
+                : (Answer.Problem(409, "task-held-by-other", "Another officer holds this task."), null);
         }
 
         var type = clocks.Type(licenceTypeId, licenceTypeVersion);
@@ -64,7 +76,9 @@ internal static partial class DecisionCallback
             errors.AddRange(required.Where(m => type.FindMaterial(m) is null).Select(m => $"requiredMaterials: '{m}' is not in the checklist."));
         }
 
-        if (string.IsNullOrWhiteSpace(request.Officer) || request.Officer.Length > 100)
+        // By token the officer is the subject and the body's officer field is ignored; a back office must name one.
+        var officer = decider.Subject ?? request.Officer?.Trim();
+        if (decider.Subject is null && (string.IsNullOrWhiteSpace(officer) || officer.Length > 100))
         {
             errors.Add("officer is required (at most 100 characters).");
         }
@@ -76,7 +90,7 @@ internal static partial class DecisionCallback
 
         var status = Decisions.StepStatusAfter(decision);
         var accepted = new DecisionAccepted(caseId, departmentId, step.TaskId, decision, status);
-        var evt = new DecisionEvent(step.TaskId, departmentId, decision, reasons, request.Officer!.Trim(), request.Comment, required, now);
+        var evt = new DecisionEvent(step.TaskId, departmentId, decision, reasons, officer!, request.Comment, required, now, decider.Via);
         return (new Answer(202, JsonSerializer.Serialize(accepted, StoredJson.Options), "application/json"), evt);
     }
 

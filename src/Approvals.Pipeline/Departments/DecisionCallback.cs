@@ -10,7 +10,9 @@ using Azure.Data.Tables;
 namespace Approvals.Pipeline.Departments;
 
 /// <summary>
-/// The signed decision callback. Order matters: the signature is checked before anything about the case is read;
+/// The decision endpoint, for a back office's signed callback and for an officer's token alike: after the caller is
+/// known the two share one path (<see cref="DecideAsync"/>), and differ only in who is recorded as deciding — the
+/// token's subject, or the officer name the back office claims (<see cref="DecisionEvent.Via"/>). Order matters: the signature is checked before anything about the case is read;
 /// the task is claimed (department row updated with its ETag) in the same entity-group transaction that stores the
 /// answer under the <c>webhook-id</c>, so a rejected or duplicate call changes nothing, a repeated
 /// <c>webhook-id</c> finds its answer stored (the insert fails) and gets that first answer again, and two racing
@@ -27,22 +29,12 @@ internal static partial class DecisionCallback
         DurableTaskClient engine, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var secret = directory.CallbackSecret(departmentId);
-        if (secret is null)
+        // An officer deciding on the platform sends a token and no webhook signature; everything else is a back office.
+        var byOfficer = request.Headers.Authorization.Count > 0 && !request.Headers.ContainsKey("webhook-signature");
+        var call = byOfficer ? OfficerCall(id, departmentId, request) : BackOfficeCall(id, departmentId, request, directory, now);
+        if (call.Refusal is { } refusal)
         {
-            return Answer.Problem(401, "unknown-department", "No callback secret is configured for this department.").ToResult();
-        }
-
-        var webhookId = request.Headers["webhook-id"].ToString();
-        var signature = request.Headers["webhook-signature"].ToString();
-        if (webhookId.Length is 0 or > 200 || signature.Length == 0 || !long.TryParse(request.Headers["webhook-timestamp"], out var timestamp))
-        {
-            return Answer.Problem(401, "signature-missing", "webhook-id, webhook-timestamp and webhook-signature headers are required.").ToResult();
-        }
-
-        if (!WebhookSignature.IsFresh(timestamp, now))
-        {
-            return Answer.Problem(401, "signature-expired", "webhook-timestamp is more than 5 minutes away from now.").ToResult();
+            return refusal.ToResult();
         }
 
         var body = await ReadBodyAsync(request, cancellationToken);
@@ -51,18 +43,88 @@ internal static partial class DecisionCallback
             return Answer.Problem(413, "body-too-large", "A decision body is at most 64 KiB.").ToResult();
         }
 
-        if (!WebhookSignature.Verify(secret, webhookId, timestamp, body, signature))
+        if (call.VerifyBody?.Invoke(body) == false)
         {
             return Answer.Problem(401, "signature-invalid", "The webhook signature does not match.").ToResult();
         }
 
+        return await DecideAsync(id, departmentId, body, call.Decider!, call.HookKey!, store, clocks, engine, now, cancellationToken);
+    }
+
+    /// <summary>A caller as far as it is known before the body is read: who decides, the answer row's key, or the refusal.</summary>
+    private sealed record Call(Decider? Decider, string? HookKey, Func<byte[], bool>? VerifyBody, Answer? Refusal)
+    {
+        public static Call Refused(Answer answer) => new(null, null, null, answer);
+    }
+
+    /// <summary>The back office's signed callback: the Standard Webhooks headers now, the signature with the body.</summary>
+    private static Call BackOfficeCall(string id, string departmentId, HttpRequest request, DepartmentDirectory directory, DateTimeOffset now)
+    {
+        var secret = directory.CallbackSecret(departmentId);
+        if (secret is null)
+        {
+            return Call.Refused(Answer.Problem(401, "unknown-department", "No callback secret is configured for this department."));
+        }
+
+        var webhookId = request.Headers["webhook-id"].ToString();
+        var signature = request.Headers["webhook-signature"].ToString();
+        if (webhookId.Length is 0 or > 200 || signature.Length == 0 || !long.TryParse(request.Headers["webhook-timestamp"], out var timestamp))
+        {
+            return Call.Refused(Answer.Problem(401, "signature-missing", "webhook-id, webhook-timestamp and webhook-signature headers are required."));
+        }
+
+        if (!WebhookSignature.IsFresh(timestamp, now))
+        {
+            return Call.Refused(Answer.Problem(401, "signature-expired", "webhook-timestamp is more than 5 minutes away from now."));
+        }
+
+        return new Call(Decider.BackOffice, WebhookAnswerRow.KeyFor(id, departmentId, webhookId),
+            body => WebhookSignature.Verify(secret, webhookId, timestamp, body, signature), null);
+    }
+
+    /// <summary>
+    /// An officer deciding by token: an officer of this department (401/403 otherwise) who must hold the task
+    /// (checked with the task, see <see cref="Evaluate"/>). The optional <c>Idempotency-Key</c> header plays the part
+    /// of the <c>webhook-id</c>: a repeated key of the same officer gets the first answer and changes nothing. Its
+    /// answer row's key has a raw <c>%</c> that an escaped webhook-id can never have, so the two never meet.
+    /// </summary>
+    private static Call OfficerCall(string id, string departmentId, HttpRequest request)
+    {
+        if (DepartmentAccess.Officer(request.HttpContext.User, departmentId, out var caller) is { } refused)
+        {
+            var code = refused.ProblemDetails.Extensions["code"] as string ?? "unauthorized";
+            return Call.Refused(Answer.Problem(refused.StatusCode, code, refused.ProblemDetails.Title ?? code));
+        }
+
+        var key = request.Headers["Idempotency-Key"].ToString();
+        if (key.Length > 200)
+        {
+            return Call.Refused(Answer.Problem(400, "idempotency-key-too-long", "Idempotency-Key is at most 200 characters."));
+        }
+
+        var subject = caller!.Subject!;
+        var remembered = key.Length > 0;
+        var hookKey = CaseKeys.Row(id, $"hook|{departmentId}|%officer|{Storage.TableKeys.Escape(subject)}|{Storage.TableKeys.Escape(remembered ? key : Guid.NewGuid().ToString("N"))}");
+        return new Call(new Decider(DecisionEvent.ViaOfficer, subject, remembered), hookKey, null, null);
+    }
+
+    /// <summary>Who decides: a back office (its body names the officer) or an officer by token (the subject is the officer).</summary>
+    private sealed record Decider(string Via, string? Subject, bool RemembersRefusals)
+    {
+        public static readonly Decider BackOffice = new(DecisionEvent.ViaBackOffice, null, true);
+    }
+
+    /// <summary>The one decision path of both callers, from the verified body on.</summary>
+    private static async Task<IResult> DecideAsync(
+        string id, string departmentId, byte[] body, Decider decider, string hookKey, CaseStore store, CaseClocks clocks,
+        DurableTaskClient engine, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         if (!CaseStore.IsValidCaseId(id))
         {
             return Answer.Problem(404, "not-found", "Application not found.").ToResult();
         }
 
         await store.Storage.EnsureCreatedAsync(cancellationToken);
-        var hookKey = WebhookAnswerRow.KeyFor(id, departmentId, webhookId);
         var mayRemember = true;
         for (var attempt = 0; attempt < 20; attempt++)
         {
@@ -82,7 +144,7 @@ internal static partial class DecisionCallback
                 return Answer.Problem(404, "not-found", "No task of this department exists for this application.").ToResult();
             }
 
-            var (answer, decision) = Evaluate(body, id, type.Value.Id, type.Value.Version, step, departmentId, clocks, now);
+            var (answer, decision) = Evaluate(body, id, type.Value.Id, type.Value.Version, step, departmentId, decider, clocks, now);
             var hook = new WebhookAnswerRow { PartitionKey = id, RowKey = hookKey, StatusCode = answer.Status, Body = answer.Body, ContentType = answer.ContentType, At = now };
             if (decision is null && remembered is not null)
             {
@@ -93,7 +155,13 @@ internal static partial class DecisionCallback
 
             if (decision is null)
             {
-                // A refused decision is answered the same way when repeated; it changes nothing else.
+                // A refused decision is answered the same way when repeated; it changes nothing else. An officer's
+                // call without an Idempotency-Key cannot be repeated, so its refusal is not stored.
+                if (!decider.RemembersRefusals)
+                {
+                    return answer.ToResult();
+                }
+
                 return await store.AddAnswerAsync(hook, cancellationToken)
                     ? answer.ToResult()
                     : await ReplayOrAsync(store, engine, id, hookKey, answer, cancellationToken);

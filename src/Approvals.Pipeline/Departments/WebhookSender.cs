@@ -8,9 +8,10 @@ namespace Approvals.Pipeline.Departments;
 /// <summary>
 /// Sends the signed task notification to a department's webhook URL, signed like incoming callbacks (Standard
 /// Webhooks). The <c>webhook-id</c> is derived from the task id, so every attempt — inline or retried, or a re-run
-/// activity — is the same message to the receiver, which drops duplicates.
+/// activity — is the same message to the receiver, which drops duplicates. The body carries a signed link to the
+/// department's case file (<see cref="CaseFileLinks"/>).
 /// </summary>
-internal sealed class WebhookSender(DepartmentDirectory directory, IHttpClientFactory http, TimeProvider time, Api.PublicUrls urls)
+internal sealed class WebhookSender(DepartmentDirectory directory, IHttpClientFactory http, TimeProvider time, Api.PublicUrls urls, CaseFileLinks links)
 {
     public const string HttpClientName = "department-webhooks";
 
@@ -22,9 +23,11 @@ internal sealed class WebhookSender(DepartmentDirectory directory, IHttpClientFa
         var url = directory.WebhookUrl(input.DepartmentId) ?? throw new InvalidOperationException($"Department {input.DepartmentId} has no WebhookUrl.");
         var secret = directory.CallbackSecret(input.DepartmentId)
             ?? throw new InvalidOperationException($"Department {input.DepartmentId} has a WebhookUrl but no CallbackSecret to sign with.");
+        // The case file travels as a signed link, fresh on every attempt (a retry hours later still carries a live one).
+        var file = links.Create(input.Case.CaseId, input.DepartmentId);
         var body = JsonSerializer.SerializeToUtf8Bytes(
             new TaskNotification("task.created", input.Case.CaseId, input.Case.CaseNumber, input.DepartmentId, input.TaskId, input.Case.LicenceTypeId, input.DueDate,
-                urls.Decision(input.Case.CaseId, input.DepartmentId)),
+                urls.Decision(input.Case.CaseId, input.DepartmentId), file?.Url, file?.ExpiresAt),
             StoredJson.Options);
         var id = "task_" + input.TaskId;
         var timestamp = time.GetUtcNow().ToUnixTimeSeconds();

@@ -94,6 +94,13 @@ internal sealed class ConfigurationValidator(
             errors.Add("Webhooks__FirstRetryInterval must be a time span between 00:00:00.1 and 00:01:00.");
         }
 
+        // Case-file links are short-lived (Departments/CaseFileLinks): between a minute and a week.
+        if (configuration["CaseFiles:LinkLifetime"] is { Length: > 0 } lifetime
+            && (!TimeSpan.TryParse(lifetime, System.Globalization.CultureInfo.InvariantCulture, out var life) || life < TimeSpan.FromMinutes(1) || life > TimeSpan.FromDays(7)))
+        {
+            errors.Add("CaseFiles__LinkLifetime must be a time span between 00:01:00 and 7.00:00:00.");
+        }
+
         var known = catalogue.Departments.Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
         foreach (var section in configuration.GetSection("Departments").GetChildren())
         {

@@ -55,6 +55,7 @@ internal static class PipelineComposition
         services.AddSingleton<PipelineServices>();
         services.AddHttpClient(WebhookSender.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
         services.AddSingleton<WebhookSender>();
+        services.AddDepartments();
         services.AddSupervision();
         services.AddApprovalsIdentity();
         services.AddOpenApi();

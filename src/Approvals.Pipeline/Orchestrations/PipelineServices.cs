@@ -47,5 +47,10 @@ internal sealed class PipelineServices(CaseStore cases, InboxStore inbox, CaseJo
         return (state, due);
     }
 
-    public static string Actor(DecisionEvent d) => $"officer:{d.DepartmentId}:{d.Officer}";
+    /// <summary>
+    /// Who decided, as the timeline records it: <c>officer:{department}:{token subject}</c> for a decision by token,
+    /// <c>backoffice:{department}</c> for a signed callback (the name it claims goes into the details as <c>claimedOfficer</c>).
+    /// </summary>
+    public static string Actor(DecisionEvent d) =>
+        d.Via == DecisionEvent.ViaOfficer ? $"officer:{d.DepartmentId}:{d.Officer}" : $"backoffice:{d.DepartmentId}";
 }

@@ -24,7 +24,7 @@ internal static partial class ReviewActivities
             await s.Cases.PauseForSupplementAsync(input.Case.CaseId, input.DepartmentId, at, input.IsServiceCentre, input.Clock, ct);
             var snapshot = ClockSnapshot.From(state);
             await s.Journal.AppendAsync(input.Case, context.IdempotencyKey + ":request", d.ReceivedAt, "SupplementRequested", PipelineServices.Actor(d), input.DepartmentId,
-                new Dictionary<string, string?> { ["requiredMaterials"] = string.Join(",", d.RequiredMaterials), ["taskId"] = d.TaskId, ["comment"] = d.Comment }, snapshot, ct);
+                new Dictionary<string, string?> { ["requiredMaterials"] = string.Join(",", d.RequiredMaterials), ["taskId"] = d.TaskId, ["comment"] = d.Comment, ["claimedOfficer"] = d.ClaimedOfficer }, snapshot, ct);
             await s.Journal.AppendAsync(input.Case, context.IdempotencyKey + ":paused", at, "ClockPaused", "system", input.DepartmentId,
                 new Dictionary<string, string?> { ["reason"] = nameof(PauseReason.Supplement), ["legalBasis"] = state.PauseLegalBasis }, snapshot, ct);
             return true;

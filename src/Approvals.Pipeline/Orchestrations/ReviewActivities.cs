@@ -107,7 +107,7 @@ internal static partial class ReviewActivities
             await Task.WhenAll(
                 s.Inbox.MergeStatusAsync(input.DepartmentId, input.Case.CaseId, status, ct),
                 s.Journal.AppendAsync(input.Case, context.IdempotencyKey, d.ReceivedAt, "DepartmentDecided", PipelineServices.Actor(d), input.DepartmentId,
-                    new Dictionary<string, string?> { ["decision"] = d.Decision, ["reasons"] = string.Join("；", d.Reasons), ["taskId"] = d.TaskId, ["comment"] = d.Comment },
+                    new Dictionary<string, string?> { ["decision"] = d.Decision, ["reasons"] = string.Join("；", d.Reasons), ["taskId"] = d.TaskId, ["comment"] = d.Comment, ["claimedOfficer"] = d.ClaimedOfficer },
                     ClockSnapshot.From(state), ct),
                 s.Journal.RecordDecidedAsync(input.Case.CaseId, input.Case.CaseNumber, type.Id, input.DepartmentId, status,
                     d.ReceivedAt, state.WorkingDaysUsed, state.DecidedOnTime ?? true, ct),
