@@ -56,7 +56,7 @@ public sealed class WorkbenchTests(KestrelPipelineApp app) : IClassFixture<Kestr
         await row.WaitForAsync();
         await row.Locator("a.case").ClickAsync();
         await page.Locator("#file-title", new() { HasText = number }).WaitForAsync();
-        (await page.InnerTextAsync("#applicant")).Should().Contain("9131************0X", "health co-handles: the ID number is masked");
+        (await page.InnerTextAsync("#applicant")).Should().Contain(Driver.CompanyId[..4] + new string('*', 12) + Driver.CompanyId[^2..], "health co-handles: the ID number is masked");
 
         // Claim, then view the PDF: previewed from memory, its SHA-256 checked against the one recorded at upload.
         await page.ClickAsync("#claim");
