@@ -162,6 +162,34 @@ public sealed class TimelineTests(SupervisionHost host) : IClassFixture<Supervis
     }
 
     [Fact]
+    public async Task ReadAsync_WhileEntriesAreAppended_EveryReadShowsAValidChain()
+    {
+        // A supervisor's page reads a running case's timeline while its steps append: an append that lands between
+        // the read's requests must not show as a broken chain.
+        var caseId = SupervisionHost.NewCaseId();
+        await Append(caseId, "first", "Submitted");
+        var store = host.Services.GetRequiredService<TimelineStore>();
+        var writing = Task.Run(async () =>
+        {
+            for (var i = 0; i < 60; i++)
+            {
+                await Append(caseId, "live-" + i, "DepartmentNotified");
+            }
+        });
+        var reads = 0;
+        while (!writing.IsCompleted)
+        {
+            var read = await store.ReadAsync(caseId, _ct);
+            read!.ChainValid.Should().BeTrue($"read {reads} saw {read.Entries.Count} entries: {read.Failure} at {read.BrokenAtSeq}");
+            reads++;
+        }
+
+        await writing;
+        reads.Should().BeGreaterThan(5, "the reads overlapped the appends");
+        (await store.ReadAsync(caseId, _ct))!.Entries.Should().HaveCount(61);
+    }
+
+    [Fact]
     public async Task ReadAsync_LastEntryDeleted_Truncated()
     {
         var caseId = SupervisionHost.NewCaseId();
