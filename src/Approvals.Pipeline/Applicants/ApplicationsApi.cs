@@ -113,7 +113,8 @@ internal static class ApplicationsApi
 
             var calendarVersion = clocks.Calendar(type.Jurisdiction, null).Version;
             submittedNow = await store.SubmitAsync(row, time.GetUtcNow(), calendarVersion, cancellationToken);
-            row = submittedNow ?? row;
+            // Not committed (the case changed since the read): read it again and check again.
+            row = submittedNow;
         }
 
         if (row is null || snapshot is null || row.Status == CaseStatus.Draft)

@@ -59,9 +59,10 @@ internal sealed partial class CaseStore
     /// read are exactly the materials submitted, since an upload commits under the same ETag. Null when the row
     /// changed since (a concurrent submit, withdrawal or upload): the caller re-reads and checks again.
     /// </summary>
+    /// <remarks><paramref name="read"/> is changed in place either way: when null is returned it is no longer the row as stored.</remarks>
     public async Task<CaseRow?> SubmitAsync(CaseRow read, DateTimeOffset now, string calendarVersion, CancellationToken cancellationToken)
     {
-        if (!Move(read, CaseStatus.Submitted) || read.SubmittedAt is not null)
+        if (read.SubmittedAt is not null || !Move(read, CaseStatus.Submitted))
         {
             return null;
         }

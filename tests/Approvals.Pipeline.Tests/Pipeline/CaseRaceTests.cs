@@ -58,6 +58,30 @@ public sealed class CaseRaceTests(KestrelPipelineApp app) : IClassFixture<Kestre
     }
 
     [Fact]
+    public async Task Submit_WhenAnUploadCommittedAfterItsCheck_DoesNotCommitAndTheRetryChecksTheNewState()
+    {
+        // The submit checks the materials on one read and commits under that read's ETag; an upload committed in
+        // between must make the commit fail (the case stays a draft), never submit a case other than the one checked.
+        var driver = new Driver(app, "applicant-race-submit");
+        var id = await driver.CreateDraftAsync();
+        (await driver.UploadAsync(id, "application-form", TestFiles.Pdf(), "application/pdf", "申请书.pdf")).StatusCode.Should().Be(HttpStatusCode.Created);
+        (await driver.UploadAsync(id, "site-photo", TestFiles.Png(), "image/png", "photo.png")).StatusCode.Should().Be(HttpStatusCode.Created);
+        var store = app.Services.GetRequiredService<CaseStore>();
+        var checkedOn = (await store.LoadAsync(id, CancellationToken.None))!;
+
+        (await driver.UploadAsync(id, "application-form", TestFiles.Pdf(), "application/pdf", "申请书-改.pdf")).StatusCode.Should().Be(HttpStatusCode.Created);
+        (await store.SubmitAsync(checkedOn.Case, app.Time.GetUtcNow(), "2026.1", CancellationToken.None)).Should().BeNull();
+        (await store.GetCaseAsync(id, CancellationToken.None))!.Status.Should().Be(CaseStatus.Draft);
+        (await app.Engine.GetInstanceAsync(id)).Should().BeNull("nothing runs for a draft");
+
+        var submit = await driver.Http.PostAsync($"/api/applications/{id}/submit", null);
+        submit.StatusCode.Should().Be(HttpStatusCode.Accepted, await submit.Content.ReadAsStringAsync());
+        var view = await driver.WaitForStatusAsync(id, "InReview");
+        view["materials"]!.AsArray().Where(m => m!["materialId"]!.GetValue<string>() == "application-form")
+            .Select(m => m!["version"]!.GetValue<int>()).Should().Equal([2], "the case as submitted has the later upload");
+    }
+
+    [Fact]
     public async Task Withdrawal_CommittedBeforeTheDecisionButItsEventLost_CaseEndsWithdrawnWithoutLicence()
     {
         // The orchestration may miss the event (raised to an instance not started yet, or after the join): the
