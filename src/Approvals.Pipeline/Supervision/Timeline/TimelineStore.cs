@@ -257,32 +257,41 @@ internal sealed partial class TimelineStore(SupervisionStorage storage, Timeline
     {
         await storage.EnsureCreatedAsync(cancellationToken);
         var pk = TimelineKeys.Partition(caseId);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {TimelineKeys.EntriesStart(caseId)} and RowKey lt {TimelineKeys.EntriesEnd(caseId)}");
-        // The entries first, then the head and the anchors: an append commits its entries with the head (one
-        // transaction) and anchors them later, so on a running case the head or an anchor may be ahead of the entries
-        // read — "truncated" — without any tampering. Such a read is repeated; a chain still short of its head after
-        // that is reported as it is. Rows beyond the head (never written by an append) are reported on every read.
-        for (var attempt = 1; ; attempt++)
+        // Entries, then anchors, then the head. An append commits its entries together with the head (one
+        // transaction) and anchors them afterwards, so on a running case the head read last may be ahead of the
+        // entries read first — never behind them. The entries up to that head are then read too (they exist: they
+        // were committed with it), and the chain is verified up to the head. Rows beyond the head seen by the first
+        // query were never written by an append and are reported, as is a chain that stays short of its head.
+        var rows = await QueryEntriesAsync(pk, TimelineKeys.EntriesStart(caseId), TimelineKeys.EntriesEnd(caseId), inclusiveEnd: false, cancellationToken);
+        var anchored = await anchors.ReadAsync(caseId, cancellationToken);
+        var found = await storage.Timeline.GetEntityIfExistsAsync<TimelineHeadRow>(pk, TimelineKeys.Head(caseId), cancellationToken: cancellationToken);
+        var head = found.HasValue ? found.Value : null;
+        if (rows.Count == 0 && head is null)
         {
-            var rows = new List<TimelineRow>();
-            await foreach (var row in storage.Timeline.QueryAsync<TimelineRow>(filter, cancellationToken: cancellationToken))
-            {
-                rows.Add(row);
-            }
-
-            var head = await storage.Timeline.GetEntityIfExistsAsync<TimelineHeadRow>(pk, TimelineKeys.Head(caseId), cancellationToken: cancellationToken);
-            var anchored = await anchors.ReadAsync(caseId, cancellationToken);
-            if (rows.Count == 0 && !head.HasValue)
-            {
-                return null;
-            }
-
-            var verified = TimelineVerifier.Verify(caseId, rows, head.HasValue ? head.Value : null, anchored);
-            if (verified.ChainValid || verified.Failure != "truncated" || attempt == 3)
-            {
-                return verified;
-            }
+            return null;
         }
+
+        var last = rows.Count == 0 ? 0 : rows.Max(r => r.Seq);
+        if (head is not null && head.LastSeq > last)
+        {
+            rows.AddRange(await QueryEntriesAsync(pk, TimelineKeys.Entry(caseId, last + 1), TimelineKeys.Entry(caseId, head.LastSeq), inclusiveEnd: true, cancellationToken));
+        }
+
+        return TimelineVerifier.Verify(caseId, rows, head, anchored);
+    }
+
+    private async Task<List<TimelineRow>> QueryEntriesAsync(string pk, string from, string to, bool inclusiveEnd, CancellationToken cancellationToken)
+    {
+        var filter = inclusiveEnd
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {from} and RowKey le {to}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {from} and RowKey lt {to}");
+        var rows = new List<TimelineRow>();
+        await foreach (var row in storage.Timeline.QueryAsync<TimelineRow>(filter, cancellationToken: cancellationToken))
+        {
+            rows.Add(row);
+        }
+
+        return rows;
     }
 
     private async Task<TimelineEntry?> FindByKeyAsync(string caseId, string idempotencyKey, CancellationToken cancellationToken)
