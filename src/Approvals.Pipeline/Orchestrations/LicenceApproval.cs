@@ -144,6 +144,7 @@ internal sealed partial class LicenceApproval(CaseClocks clocks, DepartmentDirec
         var calendar = clocks.Calendar(type.Jurisdiction, input.CalendarVersion);
         var steps = type.Departments.Select(d => new ReviewSteps.StepState(d.DepartmentId, ClockRules.ForStep(type, d))).ToList();
         await OpenTasksAsync(context, clock, input, steps);
+        var early = new List<SupplementProvidedEvent>(); // uploads for a request whose decision was not taken yet
         while (steps.Exists(s => s.IsOpen))
         {
             await ReviewSteps.RaiseDueStepAlertsAsync(context, timer, input, calendar, steps);
@@ -164,11 +165,11 @@ internal sealed partial class LicenceApproval(CaseClocks clocks, DepartmentDirec
             var winner = await Task.WhenAny(waits);
             if (winner == external.Decision)
             {
-                await ReviewSteps.OnDecisionAsync(context, clock, input, steps, external.TakeDecision());
+                await ReviewSteps.OnDecisionAsync(context, clock, input, steps, early, external.TakeDecision());
             }
             else if (winner == external.Supplement)
             {
-                await ReviewSteps.OnSupplementAsync(context, clock, input, steps, external.TakeSupplement());
+                await ReviewSteps.OnSupplementAsync(context, clock, input, steps, early, external.TakeSupplement());
             }
             else if (winner == external.Withdraw)
             {

@@ -35,7 +35,8 @@ internal static class ReviewSteps
     }
 
     /// <summary>A department's decision: final (approve, reject) or a supplement request (补正) that pauses its clock.</summary>
-    internal static async Task OnDecisionAsync(TaskOrchestrationContext context, OrchestrationClock clock, CaseInput input, List<StepState> steps, DecisionEvent decision)
+    internal static async Task OnDecisionAsync(TaskOrchestrationContext context, OrchestrationClock clock, CaseInput input, List<StepState> steps,
+        List<SupplementProvidedEvent> early, DecisionEvent decision)
     {
         var step = steps.Find(s => s.DepartmentId == decision.DepartmentId);
         if (step is null || step.Status != StepStatus.Pending || decision.TaskId != step.TaskId)
@@ -56,19 +57,39 @@ internal static class ReviewSteps
         step.Clock.Add(ClockEventDto.Paused(clock.Now, PauseReason.Supplement, LegalBasis.ReviewSupplement));
         await context.CallAsync(nameof(ReviewActivities.PauseStep), new PauseInput(input, step.DepartmentId, decision, step.Clock, false));
         step.AwaitSupplements(decision);
+        // Uploads that arrived before this request was taken (the callback commits the request, then raises the
+        // event, and an upload can come in between) count for it.
+        foreach (var provided in early.Where(e => e.RequestId == decision.TaskId).ToList())
+        {
+            step.Remaining.Remove(provided.MaterialId);
+            early.Remove(provided);
+        }
+
         if (step.Remaining.Count == 0)
         {
             await ResumeAsync(context, clock, input, step);
         }
     }
 
-    /// <summary>An uploaded material: it counts for the step whose open request it answers; the last one resumes that step.</summary>
-    internal static async Task OnSupplementAsync(TaskOrchestrationContext context, OrchestrationClock clock, CaseInput input, List<StepState> steps, SupplementProvidedEvent provided)
+    /// <summary>
+    /// An uploaded material: it counts for the step whose open request it answers; the last one resumes that step. One
+    /// for a request not taken yet is kept in <paramref name="early"/> (at most one per upload).
+    /// </summary>
+    internal static async Task OnSupplementAsync(TaskOrchestrationContext context, OrchestrationClock clock, CaseInput input, List<StepState> steps,
+        List<SupplementProvidedEvent> early, SupplementProvidedEvent provided)
     {
         var step = steps.Find(s => s.Status == StepStatus.AwaitingSupplement && s.Request?.TaskId == provided.RequestId);
-        if (step is null || !step.Remaining.Remove(provided.MaterialId) || step.Remaining.Count > 0)
+        if (step is null)
         {
-            return; // for no open request (the acceptance's, a repeat), or more materials to come
+            // Its request's decision may still be on its way (or it answered a request already closed: it then never
+            // matches, since task ids are unique).
+            early.Add(provided);
+            return;
+        }
+
+        if (!step.Remaining.Remove(provided.MaterialId) || step.Remaining.Count > 0)
+        {
+            return; // a repeat, or more materials to come
         }
 
         await ResumeAsync(context, clock, input, step);
