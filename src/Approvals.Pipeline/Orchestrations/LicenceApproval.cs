@@ -147,14 +147,7 @@ internal sealed partial class LicenceApproval(CaseClocks clocks, DepartmentDirec
         var early = new List<SupplementProvidedEvent>(); // uploads for a request whose decision was not taken yet
         while (steps.Exists(s => s.IsOpen))
         {
-            await ReviewSteps.RaiseDueStepAlertsAsync(context, timer, input, calendar, steps);
-            if (nextCaseAlert is { } caseAlert && timer.DueNow >= caseAlert)
-            {
-                // A case-clock alert instant passed: the activity reads the stored clock (pauses come from the steps)
-                // and returns the next instant.
-                nextCaseAlert = await context.CallAsync<DateTimeOffset?>(nameof(CaseActivities.CheckCaseClock), input);
-            }
-
+            nextCaseAlert = await ReviewSteps.RaiseDueAlertsAsync(context, timer, input, calendar, steps, nextCaseAlert);
             var wake = timer.ArmFor(ReviewSteps.Earliest(nextCaseAlert, steps.Select(s => s.NextAlertAt(calendar, timer.DueNow))));
             var waits = new List<Task> { external.Decision, external.Supplement, external.Withdraw };
             if (wake is not null)

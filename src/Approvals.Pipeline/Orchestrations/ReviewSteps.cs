@@ -12,24 +12,41 @@ namespace Approvals.Pipeline.Orchestrations;
 /// </summary>
 internal static class ReviewSteps
 {
-    /// <summary>Raises every step alert that has come due (预警, 黄牌, 红牌: each level once per step).</summary>
-    internal static async Task RaiseDueStepAlertsAsync(TaskOrchestrationContext context, CaseTimer timer, CaseInput input, WorkingCalendar calendar, List<StepState> steps)
+    /// <summary>
+    /// Raises every alert that has come due — each step's (预警, 黄牌, 红牌: each level once per step) and the case
+    /// clock's — and looks again until a look finds none: time moves on while an alert is recorded (possibly past
+    /// another instant, e.g. across a host outage or a clock shift), and the caller arms the timer from that last look,
+    /// with no await in between. Returns the case clock's next alert instant.
+    /// </summary>
+    internal static async Task<DateTimeOffset?> RaiseDueAlertsAsync(TaskOrchestrationContext context, CaseTimer timer, CaseInput input, WorkingCalendar calendar,
+        List<StepState> steps, DateTimeOffset? nextCaseAlert)
     {
-        foreach (var step in steps.Where(s => s.Status == StepStatus.Pending))
+        while (true)
         {
-            while (true)
+            var raised = false;
+            foreach (var step in steps.Where(s => s.Status == StepStatus.Pending))
             {
-                // Evaluated again after each alert: time moved on while it was recorded (possibly past the next
-                // instant, e.g. across a host outage).
                 var now = timer.DueNow;
                 var state = CaseClocks.Evaluate(step.Clock, calendar, step.Rules, now);
-                if (state.Alert <= step.Raised)
+                if (state.Alert > step.Raised)
                 {
-                    break;
+                    step.Raised = state.Alert;
+                    await context.CallAsync(nameof(ReviewActivities.RaiseStepAlert), new StepAlertInput(input, step.DepartmentId, step.Raised, ClockSnapshot.From(state), now));
+                    raised = true;
                 }
+            }
 
-                step.Raised = state.Alert;
-                await context.CallAsync(nameof(ReviewActivities.RaiseStepAlert), new StepAlertInput(input, step.DepartmentId, step.Raised, ClockSnapshot.From(state), now));
+            if (nextCaseAlert is { } at && timer.DueNow >= at)
+            {
+                // A case-clock alert instant passed: the activity reads the stored clock (pauses come from the steps),
+                // raises what is due and returns the next instant.
+                nextCaseAlert = await context.CallAsync<DateTimeOffset?>(nameof(CaseActivities.CheckCaseClock), input);
+                raised = true;
+            }
+
+            if (!raised)
+            {
+                return nextCaseAlert;
             }
         }
     }
