@@ -101,7 +101,15 @@ internal sealed class CaseTimer(OrchestrationClock clock) : IDisposable
         return _pending;
     }
 
-    public void Dispose() => _cancel?.Dispose();
+    /// <summary>
+    /// The case ends: a pending timer is cancelled (its message stays until due). Needed: an orchestrator that returned
+    /// while its durable timer was still awaited stayed <c>Running</c> on this runtime (seen by <c>CaseShapeTests</c>).
+    /// </summary>
+    public void Dispose()
+    {
+        _cancel?.Cancel();
+        _cancel?.Dispose();
+    }
 
     /// <summary>A pending timer that has fired is done with: remember its instant.</summary>
     private void Settle()
