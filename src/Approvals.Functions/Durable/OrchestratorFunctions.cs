@@ -15,8 +15,4 @@ internal sealed class OrchestratorFunctions(IServiceProvider services)
     [Function(nameof(LicenceApproval))]
     public Task<CaseOutcome> LicenceApproval([OrchestrationTrigger] TaskOrchestrationContext context) =>
         ActivatorUtilities.CreateInstance<LicenceApproval>(services).RunAsync(context, context.GetInput<CaseInput>()!);
-
-    [Function(nameof(DepartmentReview))]
-    public Task<StepOutcome> DepartmentReview([OrchestrationTrigger] TaskOrchestrationContext context) =>
-        ActivatorUtilities.CreateInstance<DepartmentReview>(services).RunAsync(context, context.GetInput<StepInput>()!);
 }

@@ -1,7 +1,8 @@
 namespace Approvals.Pipeline.Cases;
 
 /// <summary>
-/// A department's (or the service centre's) decision, raised by the decision endpoint after it claimed the task.
+/// A department's (or the service centre's) decision, raised by the decision endpoint after it claimed the task, to
+/// the case's instance (the step row's <c>InstanceId</c>, which is the case id).
 /// Event name <c>Decision</c> (Orchestrations.EventNames). <see cref="Via"/> says how <see cref="Officer"/> is known:
 /// <c>officer</c> — the subject of the deciding officer's token; <c>back-office</c> (or null, in events raised
 /// before the field existed) — the name a signed back-office callback claims, which the platform cannot check.

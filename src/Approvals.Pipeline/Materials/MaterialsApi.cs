@@ -105,8 +105,9 @@ internal static class MaterialsApi
             new Dictionary<string, string?> { ["materialId"] = materialId, ["version"] = stored.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), ["sha256"] = stored.Sha256, ["size"] = stored.Size.ToString(System.Globalization.CultureInfo.InvariantCulture) },
             null, cancellationToken);
 
-        // Tell every step waiting for this material, as the case stood when the record committed (the engine keeps
-        // events raised before the step waits).
+        // Tell every step waiting for this material, as the case stood when the record committed: one event per step,
+        // with its request's id, to the instance on the step row (the case's; the orchestration keeps an upload that
+        // arrives before it took the request).
         foreach (var step in SupplementRequests(committedOn, materialId))
         {
             await engine.RaiseEventAsync(step.InstanceId, EventNames.SupplementProvided,

@@ -3,6 +3,7 @@ using Approvals.Licensing.Clock;
 
 namespace Approvals.Pipeline.Orchestrations;
 
+// InstanceId: where the step's events (decisions, supplements) go — the case's instance, stored on the step row.
 internal sealed record OpenTaskInput(CaseInput Case, string DepartmentId, string TaskId, string InstanceId, DateTimeOffset At, IReadOnlyList<ClockEventDto> Clock, bool IsServiceCentre);
 
 internal sealed record CancelTaskInput(CaseInput Case, string DepartmentId, string TaskId, string Status = StepStatus.Cancelled);

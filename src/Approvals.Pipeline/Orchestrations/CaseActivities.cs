@@ -80,7 +80,7 @@ internal static partial class CaseActivities
         }
     }
 
-    /// <summary>The applicant withdrew: the case ends; open tasks were cancelled by the steps.</summary>
+    /// <summary>The applicant withdrew: the case ends; the orchestration cancelled the open tasks first.</summary>
     internal sealed class WithdrawCase(PipelineServices s) : PipelineActivity<WithdrawInput, bool>
     {
         public override async Task<bool> RunAsync(ActivityCall context, WithdrawInput input)

@@ -3,17 +3,23 @@ using Microsoft.DurableTask;
 using Approvals.Pipeline.Cases;
 using Approvals.Licensing.Catalogue;
 using Approvals.Licensing.Clock;
+using Approvals.Licensing.Calendar;
 
-// DURABLE0011 (no ContinueAsNew in an unbounded loop): the loops here turn one turn per case alert, per supplement round before acceptance or stale callback: a case's history stays small.
+// DURABLE0011 (no ContinueAsNew in an unbounded loop): the loops here turn once per event or timer of the case, and a
+// case's events are bounded — one decision per task, one upload per requested material and supplement round, three
+// alert levels per clock (each department's and the case's), a stale callback now and then: its history stays small.
 #pragma warning disable DURABLE0011
 
 namespace Approvals.Pipeline.Orchestrations;
 
 /// <summary>
-/// The case orchestration: acceptance at the service centre (manual or automatic; deemed acceptance after the
-/// Art. 32 window), parallel review by every department (<see cref="DepartmentReview"/> fanned out together), join,
-/// then issuance and publication — or rejection with every department's reasons. A withdrawal at any point before
-/// the join cancels the open department tasks. Replayed from history: all time from the context, no I/O here.
+/// The case orchestration — the case's one instance (instance id = case id): acceptance at the service centre (manual
+/// or automatic; deemed acceptance after the Art. 32 window), then parallel review by every department in this same
+/// instance (<see cref="ReviewAsync"/>: every task opened together, one loop for every department's decision,
+/// supplements and alerts), then issuance and publication — or rejection with every department's reasons. A
+/// withdrawal at any point before the end cancels the open tasks. At most one durable timer is pending at any time
+/// (<see cref="CaseTimer"/>), armed at the earliest instant any clock of the case needs next.
+/// Replayed from history: all time from the context, no I/O here.
 /// </summary>
 internal sealed partial class LicenceApproval(CaseClocks clocks, DepartmentDirectory departments) : TaskOrchestrator<CaseInput, CaseOutcome>
 {
@@ -21,64 +27,19 @@ internal sealed partial class LicenceApproval(CaseClocks clocks, DepartmentDirec
     {
         var type = clocks.Type(input.LicenceTypeId, input.LicenceTypeVersion);
         var clock = new OrchestrationClock(context, input.ClockShift);
-        var withdraw = context.WaitForExternalEvent<WithdrawEvent>(EventNames.Withdraw);
-        var acceptance = await AcceptAsync(context, clock, input, type, withdraw);
+        var external = new CaseEvents(context);
+        using var timer = new CaseTimer(clock);
+        var acceptance = await AcceptAsync(context, clock, input, type, external, timer);
         if (acceptance.Outcome is not null)
         {
             return acceptance.Outcome;
         }
 
-        // Parallel review (并联审批): every department at once, each on its own clock.
-        var steps = type.Departments
-            .Select(d => context.CallSubOrchestratorAsync<StepOutcome>(nameof(DepartmentReview), new StepInput(input with { ClockShift = clock.Shift }, d.DepartmentId),
-                new SubOrchestrationOptions { InstanceId = InstanceIds.ForStep(input.CaseId, d.DepartmentId) }))
-            .ToList();
-        var all = Task.WhenAll(steps);
-        var nextCaseAlert = acceptance.NextAlertAt;
-        while (!all.IsCompleted)
-        {
-            using var cts = new CancellationTokenSource();
-            var waits = new List<Task> { all, withdraw };
-            if (nextCaseAlert is { } at)
-            {
-                waits.Add(clock.UntilAsync(at, cts.Token));
-            }
-
-            var winner = await Task.WhenAny(waits);
-            cts.Cancel(); // synchronously: CancelAsync would continue off the orchestration thread
-            if (winner == all)
-            {
-                break;
-            }
-
-            if (winner == withdraw)
-            {
-                foreach (var d in type.Departments)
-                {
-                    context.SendEvent(InstanceIds.ForStep(input.CaseId, d.DepartmentId), EventNames.Cancel, withdraw.Result);
-                }
-
-                await all;
-                await context.CallAsync(nameof(CaseActivities.WithdrawCase), new WithdrawInput(input, withdraw.Result));
-                return new CaseOutcome(CaseStatus.Withdrawn, null, []);
-            }
-
-            // A case-clock alert instant passed: the activity reads the stored clock (pauses come from the steps).
-            nextCaseAlert = await context.CallAsync<DateTimeOffset?>(nameof(CaseActivities.CheckCaseClock), input);
-        }
-
-        var outcomes = await all;
-        var reasons = outcomes.Where(o => o.Status == StepStatus.Rejected)
-            .SelectMany(o => o.Reasons.Select(r => new ReasonDto(o.DepartmentId, r)))
-            .ToList();
-        var approved = outcomes.All(o => o.Status == StepStatus.Approved);
-        // A withdrawal committed on the case row before the decision wins even when its event came too late for the
-        // race above (or never came): CompleteCase then ends the case Withdrawn, and no licence is issued.
-        var completion = await context.CallAsync<CaseCompletion>(nameof(IssuanceActivities.CompleteCase), new DecideInput(input, approved, reasons));
-        return new CaseOutcome(completion.Status, completion.LicenceNumber, completion.Status == CaseStatus.Withdrawn ? [] : reasons);
+        // Parallel review (并联审批): every department at once, each on its own clock, all in this instance.
+        return await ReviewAsync(context, clock, input, type, external, timer, acceptance.NextAlertAt);
     }
 
-    private async Task<AcceptanceResult> AcceptAsync(TaskOrchestrationContext context, OrchestrationClock clock, CaseInput input, LicenceType type, Task<WithdrawEvent> withdraw)
+    private async Task<AcceptanceResult> AcceptAsync(TaskOrchestrationContext context, OrchestrationClock clock, CaseInput input, LicenceType type, CaseEvents external, CaseTimer timer)
     {
         var now = () => clock.Now;
         if (type.ServiceCentre.Mode == AcceptanceMode.AutoAccept)
@@ -96,42 +57,45 @@ internal sealed partial class LicenceApproval(CaseClocks clocks, DepartmentDirec
         while (true)
         {
             var taskId = StableIds.Next(context, "task");
-            var opened = await context.CallAsync<OpenTaskResult>(nameof(ReviewActivities.OpenTask), new OpenTaskInput(input, centre, taskId, input.CaseId, now(), events, true));
+            var opened = await context.CallAsync<OpenTaskResult>(nameof(ReviewActivities.OpenTask), new OpenTaskInput(input, centre, taskId, context.InstanceId, now(), events, true));
             if (opened.WebhookPending)
             {
                 // The service centre's back office is told like a department's; its retries run alongside the wait.
-                _ = DepartmentReview.NotifyAsync(context, departments.WebhookRetry, input, centre, taskId, opened.DueDate);
+                _ = NotifyAsync(context, departments.WebhookRetry, input, centre, taskId, opened.DueDate);
             }
 
             var deemedAt = CaseClocks.Evaluate(events, calendar, rules, now()).DeemedAcceptedAt;
             while (true)
             {
-                using var cts = new CancellationTokenSource();
-                var decisionTask = context.WaitForExternalEvent<DecisionEvent>(EventNames.Decision, cts.Token);
-                var waits = new List<Task> { decisionTask, withdraw };
-                Task? timer = deemedAt is { } d ? clock.UntilAsync(d, cts.Token) : null;
-                if (timer is not null)
+                // The deemed-acceptance timer is this phase's one timer (a pending one from an earlier round fires sooner: harmless).
+                var wake = timer.ArmFor(deemedAt);
+                var waits = new List<Task> { external.Decision, external.Withdraw };
+                if (wake is not null)
                 {
-                    waits.Add(timer);
+                    waits.Add(wake);
                 }
 
                 var winner = await Task.WhenAny(waits);
-                cts.Cancel(); // synchronously: CancelAsync would continue off the orchestration thread
-                if (winner == withdraw)
+                if (winner == external.Withdraw)
                 {
                     await context.CallAsync(nameof(ReviewActivities.CancelTask), new CancelTaskInput(input, centre, taskId));
-                    await context.CallAsync(nameof(CaseActivities.WithdrawCase), new WithdrawInput(input, withdraw.Result));
+                    await context.CallAsync(nameof(CaseActivities.WithdrawCase), new WithdrawInput(input, external.Withdraw.Result));
                     return new AcceptanceResult(new CaseOutcome(CaseStatus.Withdrawn, null, []), null);
                 }
 
-                if (winner == timer)
+                if (winner == wake)
                 {
-                    // Art. 32: no 一次性告知 within the window — the application counts as accepted from then on.
-                    await context.CallAsync(nameof(ReviewActivities.CancelTask), new CancelTaskInput(input, centre, taskId, StepStatus.DeemedAccepted));
-                    return new AcceptanceResult(null, await context.CallAsync<DateTimeOffset?>(nameof(CaseActivities.AcceptCase), new AcceptInput(input, deemedAt!.Value, true)));
+                    if (deemedAt is { } d && timer.DueNow >= d)
+                    {
+                        // Art. 32: no 一次性告知 within the window — the application counts as accepted from then on.
+                        await context.CallAsync(nameof(ReviewActivities.CancelTask), new CancelTaskInput(input, centre, taskId, StepStatus.DeemedAccepted));
+                        return new AcceptanceResult(null, await context.CallAsync<DateTimeOffset?>(nameof(CaseActivities.AcceptCase), new AcceptInput(input, d, true)));
+                    }
+
+                    continue; // a timer of an earlier round (before a pause moved the window on): arm for this one
                 }
 
-                var decision = decisionTask.Result;
+                var decision = external.TakeDecision();
                 if (decision.TaskId != taskId)
                 {
                     continue; // a repeated or stale event: the callback already answered it
@@ -151,10 +115,10 @@ internal sealed partial class LicenceApproval(CaseClocks clocks, DepartmentDirec
                 // 一次性告知 before acceptance: the applicant supplements, then the service centre looks again.
                 events.Add(ClockEventDto.Paused(now(), PauseReason.Supplement, Licensing.LegalLimits.AcceptanceSupplementBasis));
                 await context.CallAsync(nameof(ReviewActivities.PauseStep), new PauseInput(input, centre, decision, events, true));
-                if (!await WaitForSupplementsAsync(context, decision, withdraw))
+                if (!await WaitForSupplementsAsync(external, decision))
                 {
                     await context.CallAsync(nameof(ReviewActivities.CancelTask), new CancelTaskInput(input, centre, taskId));
-                    await context.CallAsync(nameof(CaseActivities.WithdrawCase), new WithdrawInput(input, withdraw.Result));
+                    await context.CallAsync(nameof(CaseActivities.WithdrawCase), new WithdrawInput(input, external.Withdraw.Result));
                     return new AcceptanceResult(new CaseOutcome(CaseStatus.Withdrawn, null, []), null);
                 }
 
@@ -164,28 +128,119 @@ internal sealed partial class LicenceApproval(CaseClocks clocks, DepartmentDirec
         }
     }
 
-    /// <summary>Waits until every requested material was uploaded; false when the case was withdrawn first.</summary>
-    internal static async Task<bool> WaitForSupplementsAsync(TaskOrchestrationContext context, DecisionEvent request, Task cancel)
+    /// <summary>
+    /// Parallel review in the case's own instance. Every department's task is opened at once; then one loop waits for
+    /// a decision of any department, an uploaded supplement, the withdrawal, or the case's one timer — armed at the
+    /// earliest instant any clock needs next (each open step's next 预警/黄牌/红牌 instant, the case clock's next alert).
+    /// Every turn first raises whatever has come due, so a timer that fires for nothing costs a turn, never an alert.
+    /// The join is the loop's end: every step decided.
+    /// </summary>
+    private async Task<CaseOutcome> ReviewAsync(TaskOrchestrationContext context, OrchestrationClock clock, CaseInput input, LicenceType type,
+        CaseEvents external, CaseTimer timer, DateTimeOffset? nextCaseAlert)
+    {
+        var calendar = clocks.Calendar(type.Jurisdiction, input.CalendarVersion);
+        var steps = type.Departments.Select(d => new ReviewSteps.StepState(d.DepartmentId, ClockRules.ForStep(type, d))).ToList();
+        await OpenTasksAsync(context, clock, input, steps);
+        var early = new List<SupplementProvidedEvent>(); // uploads for a request whose decision was not taken yet
+        while (steps.Exists(s => s.IsOpen))
+        {
+            nextCaseAlert = await ReviewSteps.RaiseDueAlertsAsync(context, timer, input, calendar, steps, nextCaseAlert);
+            var wake = timer.ArmFor(ReviewSteps.Earliest(nextCaseAlert, steps.Select(s => s.NextAlertAt(calendar, timer.DueNow))));
+            var waits = new List<Task> { external.Decision, external.Supplement, external.Withdraw };
+            if (wake is not null)
+            {
+                waits.Add(wake);
+            }
+
+            var winner = await Task.WhenAny(waits);
+            if (winner == external.Decision)
+            {
+                await ReviewSteps.OnDecisionAsync(context, clock, input, steps, early, external.TakeDecision());
+            }
+            else if (winner == external.Supplement)
+            {
+                await ReviewSteps.OnSupplementAsync(context, clock, input, steps, early, external.TakeSupplement());
+            }
+            else if (winner == external.Withdraw)
+            {
+                // Every open task is closed (their alerts with them), then the case.
+                await Task.WhenAll(steps.Where(s => s.IsOpen).Select(s =>
+                    context.CallAsync(nameof(ReviewActivities.CancelTask), new CancelTaskInput(input, s.DepartmentId, s.TaskId))).ToList());
+                await context.CallAsync(nameof(CaseActivities.WithdrawCase), new WithdrawInput(input, external.Withdraw.Result));
+                return new CaseOutcome(CaseStatus.Withdrawn, null, []);
+            }
+
+            // Otherwise the timer fired: what came due is raised at the top of the next turn.
+        }
+
+        await Task.WhenAll(steps.Select(s => s.Notified)); // webhook retries still running finish (or record their failure)
+        var reasons = steps.Where(s => s.Status == StepStatus.Rejected)
+            .SelectMany(s => s.Reasons.Select(r => new ReasonDto(s.DepartmentId, r)))
+            .ToList();
+        var approved = steps.TrueForAll(s => s.Status == StepStatus.Approved);
+        // A withdrawal committed on the case row before the decision wins even when its event came too late for the
+        // loop above (or never came): CompleteCase then ends the case Withdrawn, and no licence is issued.
+        var completion = await context.CallAsync<CaseCompletion>(nameof(IssuanceActivities.CompleteCase), new DecideInput(input, approved, reasons));
+        return new CaseOutcome(completion.Status, completion.LicenceNumber, completion.Status == CaseStatus.Withdrawn ? [] : reasons);
+    }
+
+    /// <summary>Opens every department's task together (step row, inbox row, first webhook attempt); failed webhooks retry alongside.</summary>
+    private async Task OpenTasksAsync(TaskOrchestrationContext context, OrchestrationClock clock, CaseInput input, List<ReviewSteps.StepState> steps)
+    {
+        var now = clock.Now;
+        var opening = new List<Task<OpenTaskResult>>();
+        foreach (var step in steps)
+        {
+            step.TaskId = StableIds.Next(context, "task");
+            step.Clock.Add(ClockEventDto.Accepted(now));
+            // Events for the step (decisions, supplements) reach the case's instance: its id goes on the step row.
+            opening.Add(context.CallAsync<OpenTaskResult>(nameof(ReviewActivities.OpenTask),
+                new OpenTaskInput(input, step.DepartmentId, step.TaskId, context.InstanceId, now, step.Clock, false)));
+        }
+
+        var opened = await Task.WhenAll(opening);
+        for (var i = 0; i < steps.Count; i++)
+        {
+            if (opened[i].WebhookPending)
+            {
+                steps[i].Notified = NotifyAsync(context, departments.WebhookRetry, input, steps[i].DepartmentId, steps[i].TaskId, opened[i].DueDate);
+            }
+        }
+    }
+
+    /// <summary>Waits until every material the service centre asked for was uploaded; false when the case was withdrawn first.</summary>
+    private static async Task<bool> WaitForSupplementsAsync(CaseEvents external, DecisionEvent request)
     {
         var remaining = new HashSet<string>(request.RequiredMaterials, StringComparer.Ordinal);
         while (remaining.Count > 0)
         {
-            using var cts = new CancellationTokenSource();
-            var provided = context.WaitForExternalEvent<SupplementProvidedEvent>(EventNames.SupplementProvided, cts.Token);
-            var winner = await Task.WhenAny(provided, cancel);
-            cts.Cancel(); // synchronously: CancelAsync would continue off the orchestration thread
-            if (winner == cancel)
+            var winner = await Task.WhenAny(external.Supplement, external.Withdraw);
+            if (winner == external.Withdraw)
             {
                 return false;
             }
 
-            if (provided.Result.RequestId == request.TaskId)
+            var provided = external.TakeSupplement();
+            if (provided.RequestId == request.TaskId)
             {
-                remaining.Remove(provided.Result.MaterialId);
+                remaining.Remove(provided.MaterialId);
             }
         }
 
         return true;
+    }
+
+    /// <summary>The signed webhook, with durable retries; a final failure is recorded, never fatal to the review.</summary>
+    private static async Task NotifyAsync(TaskOrchestrationContext context, RetryPolicy retry, CaseInput c, string departmentId, string taskId, DateOnly? dueDate)
+    {
+        try
+        {
+            await context.CallAsync<bool>(nameof(WebhookActivities.NotifyDepartment), new NotifyInput(c, departmentId, taskId, dueDate), TaskOptions.FromRetryPolicy(retry));
+        }
+        catch (TaskFailedException e)
+        {
+            await context.CallAsync(nameof(WebhookActivities.RecordWebhookFailure), new WebhookFailureInput(c, departmentId, taskId, e.FailureDetails.ErrorMessage));
+        }
     }
 
     private sealed record AcceptanceResult(CaseOutcome? Outcome, DateTimeOffset? NextAlertAt);

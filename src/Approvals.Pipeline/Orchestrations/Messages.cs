@@ -18,16 +18,13 @@ internal sealed record CaseInput(
     string ApplicantSubject = "",
     TimeSpan ClockShift = default);
 
-/// <summary>Input of <see cref="DepartmentReview"/>.</summary>
-internal sealed record StepInput(CaseInput Case, string DepartmentId);
-
-/// <summary>How one department step ended.</summary>
-internal sealed record StepOutcome(string DepartmentId, string Status, IReadOnlyList<string> Reasons);
-
 /// <summary>Output of <see cref="LicenceApproval"/>.</summary>
 internal sealed record CaseOutcome(string Status, string? LicenceNumber, IReadOnlyList<ReasonDto> Reasons);
 
-/// <summary>A requested material was uploaded (raised by the upload endpoint). Event name <see cref="EventNames.SupplementProvided"/>.</summary>
+/// <summary>
+/// A requested material was uploaded (raised by the upload endpoint to the case's instance, once for every step whose
+/// open request asked for it). <see cref="RequestId"/> is the task id of the request. Event name <see cref="EventNames.SupplementProvided"/>.
+/// </summary>
 internal sealed record SupplementProvidedEvent(string RequestId, string MaterialId, int Version);
 
 /// <summary>The applicant withdrew (event name <see cref="EventNames.Withdraw"/>).</summary>
@@ -39,15 +36,7 @@ internal static class EventNames
     public const string Decision = "Decision";
     public const string SupplementProvided = "SupplementProvided";
     public const string Withdraw = "Withdraw";
-    public const string Cancel = "Cancel";
     public const string ClockShifted = "ClockShifted";
-}
-
-/// <summary>Instance ids: the case orchestration is the case id; a department step is <c>{caseId}!{departmentId}</c>.</summary>
-internal static class InstanceIds
-{
-    /// <summary>A department step's instance: <c>{caseId}!{departmentId}</c>.</summary>
-    public static string ForStep(string caseId, string departmentId) => $"{caseId}!{departmentId}";
 }
 
 /// <summary>A clock snapshot passed to activities for the record (timeline, statistics).</summary>

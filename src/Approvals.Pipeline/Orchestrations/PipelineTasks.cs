@@ -7,7 +7,7 @@ namespace Approvals.Pipeline.Orchestrations;
 /// </summary>
 internal static class PipelineTasks
 {
-    public static readonly IReadOnlyList<Type> Orchestrators = [typeof(LicenceApproval), typeof(DepartmentReview)];
+    public static readonly IReadOnlyList<Type> Orchestrators = [typeof(LicenceApproval)];
 
     public static readonly IReadOnlyList<Type> Activities =
     [

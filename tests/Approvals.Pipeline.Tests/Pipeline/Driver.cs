@@ -112,20 +112,11 @@ internal sealed class Driver(PipelineApp app, string subject = "applicant-1")
         throw new TimeoutException($"Case {caseId}: {what} did not happen within {seconds}s. {await EngineStateAsync(caseId)} Last state: {view.ToJsonString()}");
     }
 
-    /// <summary>The orchestrations' own view, for failure messages: status, failure and the last history events.</summary>
+    /// <summary>The orchestration's own view, for failure messages: status and failure of the case's one instance.</summary>
     public async Task<string> EngineStateAsync(string caseId)
     {
-        var sb = new StringBuilder();
-        foreach (var instance in new[] { caseId }.Concat(TestCatalogue.Departments.Select(d => global::Approvals.Pipeline.Orchestrations.InstanceIds.ForStep(caseId, d))))
-        {
-            var meta = await app.Engine.GetInstanceAsync(instance, true);
-            if (meta is not null)
-            {
-                sb.Append(CultureInfo.InvariantCulture, $"[{instance}: {meta.RuntimeStatus} {meta.FailureDetails?.ErrorMessage}] ");
-            }
-        }
-
-        return sb.ToString();
+        var meta = await app.Engine.GetInstanceAsync(caseId, true);
+        return meta is null ? $"[{caseId}: none]" : string.Create(CultureInfo.InvariantCulture, $"[{caseId}: {meta.RuntimeStatus} {meta.FailureDetails?.ErrorMessage}]");
     }
 
     /// <summary>

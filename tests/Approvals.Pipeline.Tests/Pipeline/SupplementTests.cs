@@ -64,4 +64,40 @@ public sealed class SupplementTests(PipelineApp app) : IClassFixture<PipelineApp
         var verify = await anonymous.GetFromJsonAsync<JsonObject>("/api/public/licences/" + issued["licence"]!["licenceNumber"]!.GetValue<string>());
         verify!["valid"]!.GetValue<bool>().Should().BeTrue();
     }
+
+    [Fact]
+    public async Task TwoStepsAskForTheSameMaterialWhileTheThirdApproves_AllAtOnce_OneUploadResumesBoth_AndEveryDecisionCounts()
+    {
+        // Every department's events go to the case's one instance: decisions that arrive together, and one upload that
+        // answers two requests (raised once per asking step, with each request's id), must each reach their step.
+        var driver = new Driver(app, "applicant-supp-two");
+        var id = await driver.SubmitCompleteCaseAsync();
+        var tasks = new Dictionary<string, string>();
+        foreach (var department in TestCatalogue.Departments)
+        {
+            tasks[department] = await driver.WaitForTaskAsync(id, department);
+        }
+
+        var answers = await Task.WhenAll(
+            driver.DecideAsync(id, "health", Driver.Supplement(tasks["health"], "floor-plan")),
+            driver.DecideAsync(id, "fire-rescue", Driver.Supplement(tasks["fire-rescue"], "floor-plan")),
+            driver.DecideAsync(id, "market-supervision", Driver.Approve(tasks["market-supervision"])));
+        answers.Select(a => a.StatusCode).Should().AllBeEquivalentTo(HttpStatusCode.Accepted);
+        await driver.WaitForCaseAsync(id, v => v["supplementRequests"]!.AsArray().Count == 2
+            && Driver.Department(v, "market-supervision")["status"]!.GetValue<string>() == "Approved", "two requests open, one approval");
+
+        (await driver.UploadAsync(id, "floor-plan", TestFiles.Png(), "image/png", "平面图.png")).StatusCode.Should().Be(HttpStatusCode.Created);
+        var health = await driver.WaitForTaskAsync(id, "health", notTaskId: tasks["health"]);
+        var fire = await driver.WaitForTaskAsync(id, "fire-rescue", notTaskId: tasks["fire-rescue"]);
+        var resumed = await driver.WaitForCaseAsync(id, v => v["status"]!.GetValue<string>() == "InReview", "both resumed");
+        resumed["supplementRequests"]!.AsArray().Should().BeEmpty();
+
+        var last = await Task.WhenAll(
+            driver.DecideAsync(id, "health", Driver.Approve(health)),
+            driver.DecideAsync(id, "fire-rescue", Driver.Approve(fire)));
+        last.Select(a => a.StatusCode).Should().AllBeEquivalentTo(HttpStatusCode.Accepted);
+        var issued = await driver.WaitForStatusAsync(id, "Issued");
+        issued["departments"]!.AsArray().Select(d => d!["status"]!.GetValue<string>()).Should().AllBe("Approved");
+        await driver.AssertViewMatchesPartitionAsync(id);
+    }
 }

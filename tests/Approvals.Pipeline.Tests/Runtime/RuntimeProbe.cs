@@ -4,7 +4,7 @@ using DurableTask.AzureStorage;
 
 namespace Approvals.Pipeline.Tests.Runtime;
 
-/// <summary>Reads the provider's own view of a case's instances (status, last history events) for failure messages.</summary>
+/// <summary>Reads the provider's own view of a case's instance (status, last history events) for failure messages.</summary>
 internal static class RuntimeProbe
 {
     public static async Task<string> DescribeAsync(string storage, string hub, string caseId)
@@ -17,17 +17,16 @@ internal static class RuntimeProbe
         var sb = new StringBuilder();
         try
         {
-            foreach (var instance in new[] { caseId }.Concat(RemoteDriver.Departments.Select(d => global::Approvals.Pipeline.Orchestrations.InstanceIds.ForStep(caseId, d))))
+            // One instance per case: the case id (the departments' steps run inside it).
+            var state = (await service.GetOrchestrationStateAsync(caseId, allExecutions: false)).FirstOrDefault();
+            if (state is null)
             {
-                var state = (await service.GetOrchestrationStateAsync(instance, allExecutions: false)).FirstOrDefault();
-                if (state is null)
-                {
-                    sb.Append(CultureInfo.InvariantCulture, $"[{instance}: none] ");
-                    continue;
-                }
-
-                var history = await service.GetOrchestrationHistoryAsync(instance, state.OrchestrationInstance.ExecutionId);
-                sb.Append(CultureInfo.InvariantCulture, $"[{instance}: {state.OrchestrationStatus}, updated {state.LastUpdatedTime:HH:mm:ss.fff}, history tail {history[^Math.Min(600, history.Length)..]}] ");
+                sb.Append(CultureInfo.InvariantCulture, $"[{caseId}: none] ");
+            }
+            else
+            {
+                var history = await service.GetOrchestrationHistoryAsync(caseId, state.OrchestrationInstance.ExecutionId);
+                sb.Append(CultureInfo.InvariantCulture, $"[{caseId}: {state.OrchestrationStatus}, updated {state.LastUpdatedTime:HH:mm:ss.fff}, history tail {history[^Math.Min(1200, history.Length)..]}] ");
             }
         }
         catch (Exception e) when (e is Azure.RequestFailedException or InvalidOperationException)
