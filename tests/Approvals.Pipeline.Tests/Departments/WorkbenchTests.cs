@@ -69,7 +69,22 @@ public sealed class WorkbenchTests(KestrelPipelineApp app) : IClassFixture<Kestr
 
         // Request a supplement of the floor plan.
         await page.CheckAsync("input[name=decision][value='request-supplement']");
-        await page.CheckAsync("#required-materials input[value='floor-plan']");
+        // The file view re-renders when a refresh it started earlier completes; a click that lands on the box it
+        // replaces is lost, as a person's would be, and repeated as a person would (the page keeps ticks across renders).
+        var floorPlan = page.Locator("#required-materials input[value='floor-plan']");
+        for (var attempt = 1; !await floorPlan.IsCheckedAsync(); attempt++)
+        {
+            try
+            {
+                await floorPlan.CheckAsync();
+            }
+            catch (PlaywrightException) when (attempt < 3)
+            {
+                await Task.Delay(200);
+            }
+        }
+
+        (await floorPlan.IsCheckedAsync()).Should().BeTrue();
         await page.FillAsync("#comment", "请补充平面图");
         await page.ClickAsync("#submit-decision");
         await page.Locator("#decision-status", new() { HasText = "AwaitingSupplement" }).WaitForAsync();
