@@ -156,10 +156,23 @@ internal sealed partial class CaseStore
         }, cancellationToken);
 
     /// <summary>不予受理 with reasons: the case ends. <paramref name="at"/> is the activity's own clock reading, fixed by the orchestration.</summary>
+    /// <remarks>A withdrawal committed before it wins, as it does over the decision (<see cref="DecideAsync"/>).</remarks>
     public Task<CaseRow?> RefuseAcceptanceAsync(string caseId, IReadOnlyList<ReasonDto> reasons, DateTimeOffset at, CancellationToken cancellationToken) =>
         UpdateCaseAsync(caseId, r =>
         {
-            if (r.DecidedAt is not null || !Move(r, CaseStatus.NotAccepted))
+            if (r.DecidedAt is not null)
+            {
+                return false;
+            }
+
+            if (r.WithdrawalRequestedAt is { } requested)
+            {
+                r.WithdrawnAt = requested;
+                r.DecidedAt = requested;
+                return Move(r, CaseStatus.Withdrawn);
+            }
+
+            if (!Move(r, CaseStatus.NotAccepted))
             {
                 return false;
             }

@@ -10,9 +10,11 @@ internal sealed record CaseFileLink(string Url, DateTimeOffset ExpiresAt);
 /// <summary>
 /// <c>POST /api/applications/{id}/departments/{departmentId}/file-link</c>: a back office whose link expired (a
 /// supplement round outlasts it; the notification was lost) asks for a fresh one, signed like its callbacks (Standard
-/// Webhooks headers over the request body, which may be empty). It changes nothing, so a replay within the
-/// timestamp's tolerance only yields another link for the same case and department; the reads made with it are
-/// recorded as they happen.
+/// Webhooks headers over the request body). The signature covers the body only, never the path, so the body must
+/// name the case and the department (<c>{"caseId": …, "departmentId": …}</c>) and they must be the route's: a signed
+/// request captured on its way (another case's link request, a decision callback) cannot be replayed to mint a link
+/// for another case. It changes nothing, so a replay within the timestamp's tolerance only yields another link for
+/// the same case and department; the reads made with it are recorded as they happen.
 /// </summary>
 internal static class CaseFileLinkApi
 {
@@ -56,6 +58,12 @@ internal static class CaseFileLinkApi
             return Problems.Unauthorized("signature-invalid", "The webhook signature does not match.");
         }
 
+        if (!NamesRoute(buffer.ToArray(), id, departmentId))
+        {
+            return Problems.Create(StatusCodes.Status422UnprocessableEntity, "body-mismatch",
+                "The signed body must be {\"caseId\": …, \"departmentId\": …} naming this case and department.");
+        }
+
         if (!CaseStore.IsValidCaseId(id) || await store.GetDepartmentAsync(id, departmentId, cancellationToken) is null)
         {
             return Problems.NotFound("Application");
@@ -63,5 +71,21 @@ internal static class CaseFileLinkApi
 
         var (url, expiresAt) = links.Create(id, departmentId)!.Value;
         return TypedResults.Ok(new CaseFileLink(url, expiresAt));
+    }
+
+    /// <summary>True when the signed body is a JSON object whose caseId and departmentId are the route's.</summary>
+    private static bool NamesRoute(byte[] body, string caseId, string departmentId)
+    {
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(body);
+            return doc.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                && doc.RootElement.TryGetProperty("caseId", out var c) && c.ValueKind == System.Text.Json.JsonValueKind.String && c.GetString() == caseId
+                && doc.RootElement.TryGetProperty("departmentId", out var d) && d.ValueKind == System.Text.Json.JsonValueKind.String && d.GetString() == departmentId;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
     }
 }

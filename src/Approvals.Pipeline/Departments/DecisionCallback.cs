@@ -180,7 +180,9 @@ internal static partial class DecisionCallback
                     continue;
             }
 
-            await engine.RaiseEventAsync(step.InstanceId, EventNames.Decision, decision, cancellationToken);
+            // The decision is committed: the event is raised even if the caller has gone (its token would cancel it and
+            // leave the orchestration waiting for a decision the step row already shows).
+            await engine.RaiseEventAsync(step.InstanceId, EventNames.Decision, decision, CancellationToken.None);
             return answer.ToResult();
         }
 

@@ -111,7 +111,7 @@ internal static class MaterialsApi
         foreach (var step in SupplementRequests(committedOn, materialId))
         {
             await engine.RaiseEventAsync(step.InstanceId, EventNames.SupplementProvided,
-                new SupplementProvidedEvent(step.SupplementRequestId ?? "", materialId, stored.Version), cancellationToken);
+                new SupplementProvidedEvent(step.SupplementRequestId ?? "", materialId, stored.Version), CancellationToken.None);
         }
 
         return TypedResults.Created($"/api/applications/{id}/materials/{materialId}",
@@ -120,9 +120,9 @@ internal static class MaterialsApi
 
     /// <summary>Why the case does not accept this material now, or null when it does: a draft takes any, a submitted case only what a step asked for.</summary>
     private static string? UploadRefusal(CaseSnapshot snapshot, string materialId) =>
-        snapshot.Case.Status == CaseStatus.Draft || SupplementRequests(snapshot, materialId).Count > 0
-            ? null
-            : $"The application is {snapshot.Case.Status}; materials can only be changed in a draft or when a supplement is requested.";
+        snapshot.Case.WithdrawalRequestedAt is not null ? "The application is being withdrawn; no material can be added."
+        : snapshot.Case.Status == CaseStatus.Draft || SupplementRequests(snapshot, materialId).Count > 0 ? null
+        : $"The application is {snapshot.Case.Status}; materials can only be changed in a draft or when a supplement is requested.";
 
     /// <summary>The steps waiting for this material (补正).</summary>
     private static List<DepartmentRow> SupplementRequests(CaseSnapshot snapshot, string materialId) =>

@@ -70,7 +70,16 @@ internal static partial class CaseActivities
             var ct = context.CancellationToken;
             // The instant comes from the orchestration: a re-run records the same one (and counts in the same month).
             var now = input.At;
-            await s.Cases.RefuseAcceptanceAsync(input.Case.CaseId, input.Reasons, now, ct);
+            var row = await s.Cases.RefuseAcceptanceAsync(input.Case.CaseId, input.Reasons, now, ct);
+            if (row?.Status == CaseStatus.Withdrawn)
+            {
+                // The applicant's withdrawal was committed first: it ends the case, not the refusal.
+                var at = row.WithdrawnAt ?? now;
+                await s.Journal.AppendAsync(input.Case, context.IdempotencyKey + ":withdrawn", at, "Withdrawn", row.WithdrawalRequestedBy ?? "applicant", null, null, null, ct);
+                await s.Journal.CloseAlertsAsync(input.Case.CaseId, null, at, ct);
+                return true;
+            }
+
             var (type, _) = s.Pinned(input.Case);
             await s.Journal.AppendAsync(input.Case, context.IdempotencyKey, now, "NotAccepted", type.ServiceCentre.DepartmentId, type.ServiceCentre.DepartmentId,
                 new Dictionary<string, string?> { ["reasons"] = string.Join("；", input.Reasons.Select(r => r.Reason)) }, null, ct);

@@ -92,6 +92,8 @@ public sealed class SignedLinkTests : IClassFixture<WebhookReceiver>, IAsyncLife
         // The back office asks for a fresh link, signed like its callbacks; a forged request or another department's case is refused.
         (await Officers.ProblemCodeAsync(await FileLinkAsync(backOffice, id, "health", PipelineApp.SecretOf("fire-rescue")))).Should().Be("signature-invalid");
         (await FileLinkAsync(backOffice, Guid.NewGuid().ToString("N"), "health", PipelineApp.SecretOf("health"))).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        // A signed request for another case cannot be replayed to this case's route: the body names its case.
+        (await FileLinkAsync(backOffice, id, "health", PipelineApp.SecretOf("health"), bodyCaseId: otherId)).StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
         var renewed = await FileLinkAsync(backOffice, id, "health", PipelineApp.SecretOf("health"));
         renewed.StatusCode.Should().Be(HttpStatusCode.OK, await renewed.Content.ReadAsStringAsync());
         var fresh = new Uri((await renewed.Content.ReadFromJsonAsync<JsonObject>())!["url"]!.GetValue<string>());
@@ -105,14 +107,18 @@ public sealed class SignedLinkTests : IClassFixture<WebhookReceiver>, IAsyncLife
         (await Officers.TimelineAsync(_app, otherId)).Should().NotContain(e => e["type"]!.GetValue<string>() == "FileAccessed");
     }
 
-    private async Task<HttpResponseMessage> FileLinkAsync(HttpClient client, string caseId, string department, string secret)
+    private async Task<HttpResponseMessage> FileLinkAsync(HttpClient client, string caseId, string department, string secret, string? bodyCaseId = null)
     {
         var webhookId = "msg_" + Guid.NewGuid().ToString("N");
         var timestamp = _app.Time.GetUtcNow().ToUnixTimeSeconds();
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/applications/{caseId}/departments/{department}/file-link");
+        var body = System.Text.Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(new { caseId = bodyCaseId ?? caseId, departmentId = department }));
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/applications/{caseId}/departments/{department}/file-link")
+        {
+            Content = new ByteArrayContent(body) { Headers = { ContentType = new("application/json") } },
+        };
         request.Headers.Add("webhook-id", webhookId);
         request.Headers.Add("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
-        request.Headers.Add("webhook-signature", WebhookSignature.Sign(WebhookSignature.SecretBytes(secret), webhookId, timestamp, []));
+        request.Headers.Add("webhook-signature", WebhookSignature.Sign(WebhookSignature.SecretBytes(secret), webhookId, timestamp, body));
         return await client.SendAsync(request);
     }
 
