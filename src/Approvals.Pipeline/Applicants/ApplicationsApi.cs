@@ -52,15 +52,21 @@ internal static class ApplicationsApi
     }
 
     public static async Task<Results<Ok<IReadOnlyList<CaseSummary>>, ProblemHttpResult>> ListMine(
-        string? status, ClaimsPrincipal user, DraftService drafts, Storage.PipelineStorage storage, CancellationToken cancellationToken)
+        string? status, ClaimsPrincipal user, DraftService drafts, CaseStore store, CancellationToken cancellationToken)
     {
-        if (!StatusFilters.TryParse(status, ApplicantCaseList.Statuses, out var filter))
+        if (!StatusFilters.TryParse(status, CaseTransitions.CaseStatuses, out var filter))
         {
-            return StatusFilters.Unknown(ApplicantCaseList.Statuses);
+            return StatusFilters.Unknown(CaseTransitions.CaseStatuses);
         }
 
         var all = await drafts.ListAsync(user.Subject()!, cancellationToken);
-        return TypedResults.Ok(filter is null ? all : await ApplicantCaseList.WithStatusAsync(all, filter, storage, cancellationToken));
+        if (filter is null)
+        {
+            return TypedResults.Ok(all);
+        }
+
+        var matching = await store.InStatusAsync(all.Select(c => c.Id).ToList(), filter, cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<CaseSummary>>(all.Where(c => matching.Contains(c.Id)).ToList());
     }
 
     public static async Task<Results<Ok<CaseView>, ProblemHttpResult>> GetCase(string id, ClaimsPrincipal user, CaseStore store, CaseClocks clocks, TimeProvider time, CancellationToken cancellationToken)

@@ -87,6 +87,25 @@ internal sealed partial class CaseStore(PipelineStorage storage, TableBatchers b
         return found.HasValue ? found.Value : null;
     }
 
+    /// <summary>
+    /// Which of <paramref name="caseIds"/> are now in <paramref name="status"/>: the applicant index holds no status (it
+    /// changes with every step), so each case row is read, its status column only, a few at a time.
+    /// </summary>
+    public async Task<IReadOnlySet<string>> InStatusAsync(IReadOnlyList<string> caseIds, string status, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync(cancellationToken);
+        var matches = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        await Parallel.ForEachAsync(caseIds, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (id, ct) =>
+        {
+            var row = await Table.GetEntityIfExistsAsync<TableEntity>(id, CaseRow.KeyOf(id), [nameof(CaseRow.Status)], ct);
+            if (row.HasValue && row.Value?.GetString(nameof(CaseRow.Status)) == status)
+            {
+                matches[id] = true;
+            }
+        });
+        return matches.Keys.ToHashSet(StringComparer.Ordinal);
+    }
+
     /// <summary>A department row as stored (one point read); remembered in <see cref="OpenTasks"/> while its task is open.</summary>
     public async Task<DepartmentRow?> GetDepartmentAsync(string caseId, string departmentId, CancellationToken cancellationToken)
     {

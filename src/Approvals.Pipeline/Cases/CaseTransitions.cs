@@ -48,7 +48,7 @@ internal static class CaseTransitions
     public static bool StepMay(string from, string to) => from == to || (Step.TryGetValue(from, out var next) && next.Contains(to, StringComparer.Ordinal));
 
     /// <summary>Every case status the table knows (a status filter naming another is refused).</summary>
-    public static IReadOnlyCollection<string> CaseStatuses => Case.Keys;
+    public static IReadOnlyList<string> CaseStatuses { get; } = [.. Case.Keys];
 
     /// <summary>Every step status the table knows.</summary>
     public static IReadOnlyCollection<string> StepStatuses => Step.Keys;
