@@ -74,9 +74,7 @@ internal static partial class CaseActivities
             if (row?.Status == CaseStatus.Withdrawn)
             {
                 // The applicant's withdrawal was committed first: it ends the case, not the refusal.
-                var at = row.WithdrawnAt ?? now;
-                await s.Journal.AppendAsync(input.Case, context.IdempotencyKey + ":withdrawn", at, "Withdrawn", row.WithdrawalRequestedBy ?? "applicant", null, null, null, ct);
-                await s.Journal.CloseAlertsAsync(input.Case.CaseId, null, at, ct);
+                await WithdrawCase.RecordAsync(s, input.Case, context.IdempotencyKey + ":withdrawn", row.WithdrawnAt ?? now, row.WithdrawalRequestedBy ?? "applicant", ct);
                 return true;
             }
 
@@ -96,9 +94,15 @@ internal static partial class CaseActivities
         {
             var ct = context.CancellationToken;
             await s.Cases.WithdrawAsync(input.Case.CaseId, input.Withdrawal.At, input.Withdrawal.By, ct);
-            await s.Journal.AppendAsync(input.Case, context.IdempotencyKey, input.Withdrawal.At, "Withdrawn", input.Withdrawal.By, null, null, null, ct);
-            await s.Journal.CloseAlertsAsync(input.Case.CaseId, null, input.Withdrawal.At, ct);
+            await RecordAsync(s, input.Case, context.IdempotencyKey, input.Withdrawal.At, input.Withdrawal.By, ct);
             return true;
+        }
+
+        /// <summary>The end of a withdrawn case for supervision: the timeline entry (keyed) and the case's alerts closed.</summary>
+        internal static async Task RecordAsync(PipelineServices s, CaseInput c, string key, DateTimeOffset at, string by, CancellationToken ct)
+        {
+            await s.Journal.AppendAsync(c, key, at, "Withdrawn", by, null, null, null, ct);
+            await s.Journal.CloseAlertsAsync(c.CaseId, null, at, ct);
         }
     }
 

@@ -25,9 +25,7 @@ internal static class IssuanceActivities
             var row = await s.Cases.DecideAsync(input.Case.CaseId, input.Approved, input.Reasons, now, ct);
             if (row.Status == CaseStatus.Withdrawn)
             {
-                var at = row.WithdrawnAt ?? now;
-                await s.Journal.AppendAsync(input.Case, context.IdempotencyKey + ":withdrawn", at, "Withdrawn", row.WithdrawalRequestedBy ?? "applicant", null, null, null, ct);
-                await s.Journal.CloseAlertsAsync(input.Case.CaseId, null, at, ct);
+                await CaseActivities.WithdrawCase.RecordAsync(s, input.Case, context.IdempotencyKey + ":withdrawn", row.WithdrawnAt ?? now, row.WithdrawalRequestedBy ?? "applicant", ct);
                 return new CaseCompletion(CaseStatus.Withdrawn, null);
             }
 
