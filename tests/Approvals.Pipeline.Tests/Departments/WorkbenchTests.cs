@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using Approvals.Pipeline.Tests.Pipeline;
 using Microsoft.Playwright;
+using Xunit.Abstractions;
 
 namespace Approvals.Pipeline.Tests.Departments;
 
@@ -11,7 +12,7 @@ namespace Approvals.Pipeline.Tests.Departments;
 /// pipeline on a real Kestrel socket: an officer opens a task, views a PDF material, requests a supplement, later
 /// approves — and the applicant's status shows it.
 /// </summary>
-public sealed class WorkbenchTests(KestrelPipelineApp app) : IClassFixture<KestrelPipelineApp>
+public sealed class WorkbenchTests(KestrelPipelineApp app, ITestOutputHelper output) : IClassFixture<KestrelPipelineApp>
 {
     private readonly CancellationToken _ct = new CancellationTokenSource(TimeSpan.FromMinutes(3)).Token;
 
@@ -95,8 +96,21 @@ public sealed class WorkbenchTests(KestrelPipelineApp app) : IClassFixture<Kestr
         // The applicant supplies it; the task comes back (a new task id) and the officer, still holding it, approves.
         (await driver.UploadAsync(id, "floor-plan", TestFiles.Pdf(), "application/pdf", "平面图.pdf")).StatusCode.Should().Be(HttpStatusCode.Created);
         var secondTask = await driver.WaitForTaskAsync(id, "health", notTaskId: firstTask);
+        var held = page.Locator($"#inbox tr.task-row[data-case-id='{id}']", new() { HasText = "officer-lin" });
         await page.ClickAsync("#load-inbox");
-        await page.Locator($"#inbox tr.task-row[data-case-id='{id}']", new() { HasText = "officer-lin" }).Locator("a.case").ClickAsync();
+        try
+        {
+            await held.WaitForAsync(new() { Timeout = 15_000 });
+        }
+        catch (TimeoutException)
+        {
+            // Seen once in CI under load; what the page showed is kept so the next miss says why. A person refreshes
+            // again, and so does the test, once.
+            output.WriteLine($"Inbox without the resumed task after a refresh: status '{await page.InnerTextAsync("#inbox-status")}', rows '{await page.InnerTextAsync("#inbox")}'.");
+            await page.ClickAsync("#load-inbox");
+        }
+
+        await held.Locator("a.case").ClickAsync();
         await page.Locator("#task-status", new() { HasText = secondTask }).WaitForAsync();
         (await page.InnerTextAsync("#supplements")).Should().Contain("floor-plan");
         await page.CheckAsync("input[name=decision][value='approve']");
