@@ -1,3 +1,4 @@
+using Approvals.Pipeline.Cases;
 using Approvals.Pipeline.Orchestrations;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
@@ -13,12 +14,12 @@ namespace Approvals.Functions.Durable;
 internal sealed class ActivityFunctions
 {
     [Function(nameof(CaseActivities.BeginCase))]
-    public static Task<bool> BeginCase([ActivityTrigger] ActivityRequest<CaseInput> input, string instanceId, FunctionContext context) =>
-        Run<CaseActivities.BeginCase, CaseInput, bool>(input, instanceId, context);
+    public static Task<WithdrawEvent?> BeginCase([ActivityTrigger] ActivityRequest<CaseInput> input, string instanceId, FunctionContext context) =>
+        Run<CaseActivities.BeginCase, CaseInput, WithdrawEvent?>(input, instanceId, context);
 
     [Function(nameof(CaseActivities.AcceptCase))]
-    public static Task<DateTimeOffset?> AcceptCase([ActivityTrigger] ActivityRequest<AcceptInput> input, string instanceId, FunctionContext context) =>
-        Run<CaseActivities.AcceptCase, AcceptInput, DateTimeOffset?>(input, instanceId, context);
+    public static Task<CaseActivities.Acceptance> AcceptCase([ActivityTrigger] ActivityRequest<AcceptInput> input, string instanceId, FunctionContext context) =>
+        Run<CaseActivities.AcceptCase, AcceptInput, CaseActivities.Acceptance>(input, instanceId, context);
 
     [Function(nameof(CaseActivities.RefuseCase))]
     public static Task<bool> RefuseCase([ActivityTrigger] ActivityRequest<RefuseInput> input, string instanceId, FunctionContext context) =>
@@ -41,12 +42,12 @@ internal sealed class ActivityFunctions
         Run<ReviewActivities.RecordDecision, RecordDecisionInput, bool>(input, instanceId, context);
 
     [Function(nameof(ReviewActivities.CancelTask))]
-    public static Task<bool> CancelTask([ActivityTrigger] ActivityRequest<CancelTaskInput> input, string instanceId, FunctionContext context) =>
-        Run<ReviewActivities.CancelTask, CancelTaskInput, bool>(input, instanceId, context);
+    public static Task<DecisionEvent?> CancelTask([ActivityTrigger] ActivityRequest<CancelTaskInput> input, string instanceId, FunctionContext context) =>
+        Run<ReviewActivities.CancelTask, CancelTaskInput, DecisionEvent?>(input, instanceId, context);
 
     [Function(nameof(ReviewActivities.RaiseStepAlert))]
-    public static Task<bool> RaiseStepAlert([ActivityTrigger] ActivityRequest<StepAlertInput> input, string instanceId, FunctionContext context) =>
-        Run<ReviewActivities.RaiseStepAlert, StepAlertInput, bool>(input, instanceId, context);
+    public static Task<DecisionEvent?> RaiseStepAlert([ActivityTrigger] ActivityRequest<StepAlertInput> input, string instanceId, FunctionContext context) =>
+        Run<ReviewActivities.RaiseStepAlert, StepAlertInput, DecisionEvent?>(input, instanceId, context);
 
     [Function(nameof(ReviewActivities.PauseStep))]
     public static Task<bool> PauseStep([ActivityTrigger] ActivityRequest<PauseInput> input, string instanceId, FunctionContext context) =>

@@ -79,6 +79,12 @@ internal static partial class LicenceTypeValidator
         var formFields = ReadFormFields(dto.FormFields, Error);
         var steps = ReadSteps(dto.Departments, directory, Error);
         var centre = ReadServiceCentre(dto.ServiceCentre, directory, Error);
+        if (centre is not null && steps.Exists(s => s.DepartmentId == centre.DepartmentId))
+        {
+            // A case keeps one step per department (its row is keyed by the department): the acceptance step and a
+            // review step of one department would be one row, and either's decision would overwrite the other's.
+            Error("serviceCentre.departmentId", $"'{centre.DepartmentId}' accepts applications of this type and cannot also review them: a department has one step per case.");
+        }
 
         // Critical-path rule. Departments review in parallel (并联审批), so summing their limits would
         // reject every realistic type; what the applicant waits for is the acceptance step followed by

@@ -65,6 +65,11 @@ internal sealed class CaseRow : ITableEntity
     public string? WithdrawalRequestedBy { get; set; }
     /// <summary>When the set of materials last changed (an upload's commit bumps the case row's ETag with it).</summary>
     public DateTimeOffset? MaterialsChangedAt { get; set; }
+    /// <summary>
+    /// When a step last stopped accepting uploads (a supplement request answered in full): written with that step row,
+    /// only to move this row's ETag, which orders uploads against the change.
+    /// </summary>
+    public DateTimeOffset? StepsChangedAt { get; set; }
     /// <summary>JSON list of case-level clock events (see <see cref="ClockEventDto"/>).</summary>
     public string ClockJson { get; set; } = "[]";
     /// <summary>JSON list of department ids whose supplement request currently pauses the case clock.</summary>
@@ -127,6 +132,13 @@ internal sealed class DepartmentRow : ITableEntity
     public int AssignmentVersion { get; set; }
     /// <summary>How <see cref="Officer"/> is known: <c>officer</c> (a token's subject) or <c>back-office</c> (the back office's own claim); null before either.</summary>
     public string? DecidedVia { get; set; }
+    /// <summary>
+    /// The answer row (<see cref="WebhookAnswerRow"/>) of the call that claimed the task's decision: its stored event
+    /// is the one the orchestration must receive. The claim commits first and the event is raised after it, so a
+    /// crash in between loses the event; a later call on the decided task and the orchestration's own timers find
+    /// the decision through this key (<c>CaseStore.ClaimedDecisionAsync</c>).
+    /// </summary>
+    public string? ClaimedBy { get; set; }
 
     /// <summary>A shallow copy (every property is a string or a value).</summary>
     public DepartmentRow Copy() => (DepartmentRow)MemberwiseClone();

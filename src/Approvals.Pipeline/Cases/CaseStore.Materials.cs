@@ -12,7 +12,8 @@ internal sealed partial class CaseStore
     /// Records an uploaded material version — only if the case still accepts it when the record commits. The record
     /// is added in one transaction with a merge of the case row conditional on the ETag the acceptance was checked
     /// on (<paramref name="checkedOn"/>): every change that can end the acceptance of a material (submit, withdrawal,
-    /// a supplement request answered in full, a decision) writes the case row, so if any happened since the check the
+    /// a decision; a supplement request answered in full, whose step row is written in one transaction with the case
+    /// row, see <see cref="ResumeStepAsync"/>) writes the case row, so if any happened since the check the
     /// transaction fails, the case is read again and <paramref name="refusal"/> asked again. Returns the row as
     /// stored, or the refusal (nothing written; the caller removes the blob it staged).
     /// </summary>

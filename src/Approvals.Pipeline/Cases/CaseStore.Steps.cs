@@ -103,6 +103,7 @@ internal sealed partial class CaseStore
 
         step.Officer = decision.Officer;
         step.DecidedVia = decision.Via;
+        step.ClaimedBy = answer.RowKey;
         step.Comment = decision.Comment;
         if (decision.Decision == Decisions.RequestSupplement)
         {
@@ -141,6 +142,26 @@ internal sealed partial class CaseStore
         {
             OpenTasks.Forget(step.PartitionKey, step.DepartmentId);
         }
+    }
+
+    /// <summary>
+    /// The decision claimed on <paramref name="taskId"/>, as the claiming call stored it for the orchestration; null
+    /// while the task is unclaimed (open, closed without a decision, or moved on to another task). The claim commits
+    /// before its event is raised, so this is how a decision whose event was lost (a crash between the two) still
+    /// reaches the orchestration: re-raised when the decided task is called again, returned to the orchestration by
+    /// the activities its timers run (a step alert, deemed acceptance). Delivering it twice is harmless: the
+    /// orchestration takes one decision per task.
+    /// </summary>
+    public async Task<DecisionEvent?> ClaimedDecisionAsync(DepartmentRow step, string taskId, CancellationToken ct)
+    {
+        if (step.TaskId != taskId || step.ClaimedBy is null || step.Status == StepStatus.Pending
+            || await GetAnswerAsync(step.PartitionKey, step.ClaimedBy, ct) is not { EventJson: { } json })
+        {
+            return null;
+        }
+
+        var decision = System.Text.Json.JsonSerializer.Deserialize<DecisionEvent>(json, StoredJson.Options);
+        return decision?.TaskId == taskId ? decision : null;
     }
 
     /// <summary>Stores a callback's answer that changed nothing (a refusal); false when this webhook-id has an answer already.</summary>
@@ -204,7 +225,7 @@ internal sealed partial class CaseStore
             r.RequiredMaterialsJson = "[]";
             r.ClockJson = StoredJson.Write(clock);
             return true;
-        }, ct);
+        }, ct, touchCase: true); // the step stops accepting its materials: uploads checked before this must check again
 
     /// <summary>Every attempt of the task webhook failed: shown on the step (the inbox still has the task).</summary>
     public Task<DepartmentRow?> RecordWebhookFailureAsync(string caseId, string departmentId, string error, DateTimeOffset at, CancellationToken ct) =>

@@ -155,6 +155,13 @@ internal static partial class DecisionCallback
 
             if (decision is null)
             {
+                // Called on a task whose decision is claimed (a retry with a new webhook-id after a crash, say): that
+                // decision's event is raised again, in case the crash came between the claim and its event.
+                if (answer.Status == 409 && !StepStatus.IsOpen(step.Status) && await store.ClaimedDecisionAsync(step, step.TaskId, cancellationToken) is { } claimed)
+                {
+                    await engine.RaiseEventAsync(step.InstanceId, EventNames.Decision, claimed, CancellationToken.None);
+                }
+
                 // A refused decision is answered the same way when repeated; it changes nothing else. An officer's
                 // call without an Idempotency-Key cannot be repeated, so its refusal is not stored.
                 if (!decider.RemembersRefusals)

@@ -15,7 +15,7 @@ internal sealed record PauseInput(CaseInput Case, string DepartmentId, DecisionE
 
 internal sealed record ResumeInput(CaseInput Case, string DepartmentId, string PreviousTaskId, string TaskId, IReadOnlyList<ClockEventDto> Clock);
 
-internal sealed record StepAlertInput(CaseInput Case, string DepartmentId, AlertLevel Level, ClockSnapshot Clock, DateTimeOffset At);
+internal sealed record StepAlertInput(CaseInput Case, string DepartmentId, string TaskId, AlertLevel Level, ClockSnapshot Clock, DateTimeOffset At);
 
 internal sealed record NotifyInput(CaseInput Case, string DepartmentId, string TaskId, DateOnly? DueDate);
 

@@ -8,13 +8,16 @@ namespace Approvals.Pipeline.Orchestrations;
 /// <summary>Activities of the case as a whole: submission record, acceptance, the case clock, decision, withdrawal.</summary>
 internal static partial class CaseActivities
 {
-    /// <summary>The case is received: the timeline starts and statistics count it.</summary>
-    internal sealed class BeginCase(PipelineServices s) : PipelineActivity<CaseInput, bool>
+    /// <summary>
+    /// The case is received: the timeline starts and statistics count it. Returns a withdrawal already committed on
+    /// the case row (its event may have been raised before this instance existed, and then dropped).
+    /// </summary>
+    internal sealed class BeginCase(PipelineServices s) : PipelineActivity<CaseInput, WithdrawEvent?>
     {
-        public override async Task<bool> RunAsync(ActivityCall context, CaseInput input)
+        public override async Task<WithdrawEvent?> RunAsync(ActivityCall context, CaseInput input)
         {
             await RecordAsync(s, context.IdempotencyKey, input, context.CancellationToken);
-            return true;
+            return Withdrawal(await s.Cases.GetCaseAsync(input.CaseId, context.CancellationToken));
         }
 
         internal static async Task RecordAsync(PipelineServices s, string key, CaseInput input, CancellationToken ct)
@@ -38,10 +41,20 @@ internal static partial class CaseActivities
         }
     }
 
-    /// <summary>Accepted (受理), by the service centre, automatically or deemed (Art. 32). Returns the first case-alert instant.</summary>
-    internal sealed class AcceptCase(PipelineServices s) : PipelineActivity<AcceptInput, DateTimeOffset?>
+    /// <summary>A withdrawal committed on the case row, as the event that carries it.</summary>
+    private static WithdrawEvent? Withdrawal(CaseRow? row) =>
+        row?.WithdrawalRequestedAt is { } at ? new WithdrawEvent(row.WithdrawalRequestedBy ?? "applicant:" + row.ApplicantSubject, at) : null;
+
+    /// <summary>What acceptance found: the case clock's first alert instant, or a withdrawal committed before it.</summary>
+    internal sealed record Acceptance(DateTimeOffset? NextAlertAt, WithdrawEvent? Withdrawal);
+
+    /// <summary>
+    /// Accepted (受理), by the service centre, automatically or deemed (Art. 32). Returns the first case-alert instant,
+    /// and a withdrawal committed on the case row (the case then ends before any department gets a task).
+    /// </summary>
+    internal sealed class AcceptCase(PipelineServices s) : PipelineActivity<AcceptInput, Acceptance>
     {
-        public override async Task<DateTimeOffset?> RunAsync(ActivityCall context, AcceptInput input)
+        public override async Task<Acceptance> RunAsync(ActivityCall context, AcceptInput input)
         {
             var ct = context.CancellationToken;
             if (input.Begin)
@@ -58,7 +71,7 @@ internal static partial class CaseActivities
                 input.Deemed ? "system" : type.ServiceCentre.DepartmentId, type.ServiceCentre.DepartmentId,
                 new Dictionary<string, string?> { ["mode"] = input.Deemed ? "deemed" : type.ServiceCentre.Mode.ToString() }, ClockSnapshot.From(state));
             await s.Journal.AppendAllAsync(input.Begin ? [BeginCase.Submitted(s, context.IdempotencyKey + ":begin", input.Case), accepted] : [accepted], ct);
-            return CaseClocks.NextAlertAt(state, input.At);
+            return new Acceptance(CaseClocks.NextAlertAt(state, input.At), Withdrawal(row));
         }
     }
 

@@ -45,10 +45,14 @@ internal sealed partial class LicenceApproval(CaseClocks clocks, DepartmentDirec
         if (type.ServiceCentre.Mode == AcceptanceMode.AutoAccept)
         {
             // 即报即受理: a complete application is accepted on submission.
-            return new AcceptanceResult(null, await context.CallAsync<DateTimeOffset?>(nameof(CaseActivities.AcceptCase), new AcceptInput(input, now(), false, Begin: true)));
+            return await AcceptedAsync(context, input, new AcceptInput(input, now(), false, Begin: true));
         }
 
-        await context.CallAsync(nameof(CaseActivities.BeginCase), input);
+        if (await context.CallAsync<WithdrawEvent?>(nameof(CaseActivities.BeginCase), input) is { } early)
+        {
+            return new AcceptanceResult(await WithdrawAsync(context, input, early), null);
+        }
+
         var calendar = clocks.Calendar(type.Jurisdiction, input.CalendarVersion);
         var events = new List<ClockEventDto> { ClockEventDto.Submitted(input.SubmittedAt) };
         // Art. 32: deemed acceptance after 5 working days without 一次性告知, whatever the centre's own promised limit.
@@ -83,37 +87,49 @@ internal sealed partial class LicenceApproval(CaseClocks clocks, DepartmentDirec
                     return new AcceptanceResult(new CaseOutcome(CaseStatus.Withdrawn, null, []), null);
                 }
 
+                DecisionEvent decision;
                 if (winner == wake)
                 {
-                    if (deemedAt is { } d && timer.DueNow >= d)
+                    if (deemedAt is not { } d || timer.DueNow < d)
                     {
-                        // Art. 32: no 一次性告知 within the window — the application counts as accepted from then on.
-                        await context.CallAsync(nameof(ReviewActivities.CancelTask), new CancelTaskInput(input, centre, taskId, StepStatus.DeemedAccepted));
-                        return new AcceptanceResult(null, await context.CallAsync<DateTimeOffset?>(nameof(CaseActivities.AcceptCase), new AcceptInput(input, d, true)));
+                        continue; // a timer of an earlier round (before a pause moved the window on): arm for this one
                     }
 
-                    continue; // a timer of an earlier round (before a pause moved the window on): arm for this one
-                }
+                    // Art. 32: no 一次性告知 within the window — the application counts as accepted from then on. The
+                    // step row's ETag orders this against the centre's decision: one the centre committed first (its
+                    // event late, or lost to a crash) comes back from the closing activity and stands instead.
+                    var claimed = await context.CallAsync<DecisionEvent?>(nameof(ReviewActivities.CancelTask), new CancelTaskInput(input, centre, taskId, StepStatus.DeemedAccepted));
+                    if (claimed is null)
+                    {
+                        return await AcceptedAsync(context, input, new AcceptInput(input, d, true));
+                    }
 
-                var decision = external.TakeDecision();
-                if (decision.TaskId != taskId)
+                    decision = claimed;
+                }
+                else
                 {
-                    continue; // a repeated or stale event: the callback already answered it
+                    decision = external.TakeDecision();
+                    if (decision.TaskId != taskId)
+                    {
+                        continue; // a repeated or stale event: the callback already answered it
+                    }
                 }
 
+                // The centre decided when it committed its decision (the instant on its step row), not when the event was taken.
+                var decidedAt = ReviewSteps.DecidedAt(decision, events);
                 switch (decision.Decision)
                 {
                     case Decisions.Accept:
-                        await context.CallAsync(nameof(ReviewActivities.RecordDecision), new RecordDecisionInput(input, centre, decision, events.Append(ClockEventDto.Decided(now())).ToList(), true, AlertsOpen: false));
-                        return new AcceptanceResult(null, await context.CallAsync<DateTimeOffset?>(nameof(CaseActivities.AcceptCase), new AcceptInput(input, now(), false)));
+                        await context.CallAsync(nameof(ReviewActivities.RecordDecision), new RecordDecisionInput(input, centre, decision, events.Append(ClockEventDto.Decided(decidedAt)).ToList(), true, AlertsOpen: false));
+                        return await AcceptedAsync(context, input, new AcceptInput(input, decidedAt, false));
                     case Decisions.NotAccept:
-                        await context.CallAsync(nameof(ReviewActivities.RecordDecision), new RecordDecisionInput(input, centre, decision, events.Append(ClockEventDto.Decided(now())).ToList(), true, AlertsOpen: false));
-                        await context.CallAsync(nameof(CaseActivities.RefuseCase), new RefuseInput(input, decision.Reasons.Select(r => new ReasonDto(centre, r)).ToList(), now()));
+                        await context.CallAsync(nameof(ReviewActivities.RecordDecision), new RecordDecisionInput(input, centre, decision, events.Append(ClockEventDto.Decided(decidedAt)).ToList(), true, AlertsOpen: false));
+                        await context.CallAsync(nameof(CaseActivities.RefuseCase), new RefuseInput(input, decision.Reasons.Select(r => new ReasonDto(centre, r)).ToList(), decidedAt));
                         return new AcceptanceResult(new CaseOutcome(CaseStatus.NotAccepted, null, decision.Reasons.Select(r => new ReasonDto(centre, r)).ToList()), null);
                 }
 
                 // 一次性告知 before acceptance: the applicant supplements, then the service centre looks again.
-                events.Add(ClockEventDto.Paused(now(), PauseReason.Supplement, Licensing.LegalLimits.AcceptanceSupplementBasis));
+                events.Add(ClockEventDto.Paused(decidedAt, PauseReason.Supplement, Licensing.LegalLimits.AcceptanceSupplementBasis));
                 await context.CallAsync(nameof(ReviewActivities.PauseStep), new PauseInput(input, centre, decision, events, true));
                 if (!await WaitForSupplementsAsync(external, decision))
                 {
@@ -122,7 +138,7 @@ internal sealed partial class LicenceApproval(CaseClocks clocks, DepartmentDirec
                     return new AcceptanceResult(new CaseOutcome(CaseStatus.Withdrawn, null, []), null);
                 }
 
-                events.Add(ClockEventDto.Resumed(now()));
+                events.Add(ClockEventDto.Resumed(now() > events[^1].At ? now() : events[^1].At));
                 break; // a new task for the service centre
             }
         }
@@ -144,7 +160,12 @@ internal sealed partial class LicenceApproval(CaseClocks clocks, DepartmentDirec
         var early = new List<SupplementProvidedEvent>(); // uploads for a request whose decision was not taken yet
         while (steps.Exists(s => s.IsOpen))
         {
-            nextCaseAlert = await ReviewSteps.RaiseDueAlertsAsync(context, timer, input, calendar, steps, nextCaseAlert);
+            nextCaseAlert = await ReviewSteps.RaiseDueAlertsAsync(context, timer, clock, input, calendar, steps, early, nextCaseAlert);
+            if (!steps.Exists(s => s.IsOpen))
+            {
+                break; // the last decision was recovered by the alert check (its event lost)
+            }
+
             var wake = timer.ArmFor(ReviewSteps.Earliest(nextCaseAlert, steps.Select(s => s.NextAlertAt(calendar, timer.DueNow))));
             var waits = new List<Task> { external.Decision, external.Supplement, external.Withdraw };
             if (wake is not null)
@@ -206,6 +227,24 @@ internal sealed partial class LicenceApproval(CaseClocks clocks, DepartmentDirec
                 steps[i].Notified = NotifyAsync(context, departments.WebhookRetry, input, steps[i].DepartmentId, steps[i].TaskId, opened[i].DueDate);
             }
         }
+    }
+
+    /// <summary>
+    /// The case accepted (受理). A withdrawal the acceptance found committed on the case row ends the case here, before any
+    /// department gets a task: its event may never come, since one raised before this instance existed is dropped.
+    /// </summary>
+    private static async Task<AcceptanceResult> AcceptedAsync(TaskOrchestrationContext context, CaseInput input, AcceptInput accept)
+    {
+        var accepted = await context.CallAsync<CaseActivities.Acceptance>(nameof(CaseActivities.AcceptCase), accept);
+        return accepted.Withdrawal is { } withdrawal
+            ? new AcceptanceResult(await WithdrawAsync(context, input, withdrawal), null)
+            : new AcceptanceResult(null, accepted.NextAlertAt);
+    }
+
+    private static async Task<CaseOutcome> WithdrawAsync(TaskOrchestrationContext context, CaseInput input, WithdrawEvent withdrawal)
+    {
+        await context.CallAsync(nameof(CaseActivities.WithdrawCase), new WithdrawInput(input, withdrawal));
+        return new CaseOutcome(CaseStatus.Withdrawn, null, []);
     }
 
     /// <summary>Waits until every material the service centre asked for was uploaded; false when the case was withdrawn first.</summary>

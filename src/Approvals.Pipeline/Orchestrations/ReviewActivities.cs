@@ -116,30 +116,45 @@ internal static partial class ReviewActivities
         }
     }
 
-    /// <summary>Closes a task that will not be decided (withdrawal, deemed acceptance).</summary>
-    internal sealed class CancelTask(PipelineServices s) : PipelineActivity<CancelTaskInput, bool>
+    /// <summary>
+    /// Closes a task that will not be decided (withdrawal, deemed acceptance) — unless a decision claimed it first
+    /// (the step row's ETag orders the two): then the task keeps that decision, and the decision is returned, since its
+    /// event may never come (<see cref="CaseStore.ClaimedDecisionAsync"/>). The inbox shows whichever won.
+    /// </summary>
+    internal sealed class CancelTask(PipelineServices s) : PipelineActivity<CancelTaskInput, DecisionEvent?>
     {
-        public override async Task<bool> RunAsync(ActivityCall context, CancelTaskInput input)
+        public override async Task<DecisionEvent?> RunAsync(ActivityCall context, CancelTaskInput input)
         {
             var ct = context.CancellationToken;
-            await s.Cases.CloseStepAsync(input.Case.CaseId, input.DepartmentId, input.TaskId, input.Status, ct);
-            await s.Inbox.SetStatusAsync(input.DepartmentId, input.Case.CaseId, input.TaskId, input.Status, ct);
+            var row = await s.Cases.CloseStepAsync(input.Case.CaseId, input.DepartmentId, input.TaskId, input.Status, ct);
+            var claimed = row is not null && row.Status != input.Status ? await s.Cases.ClaimedDecisionAsync(row, input.TaskId, ct) : null;
+            await s.Inbox.SetStatusAsync(input.DepartmentId, input.Case.CaseId, input.TaskId, claimed is null ? input.Status : row!.Status, ct);
             await s.Journal.CloseAlertsAsync(input.Case.CaseId, input.DepartmentId, s.Time.GetUtcNow(), ct);
-            return true;
+            return claimed;
         }
     }
 
-    /// <summary>Raises a step alert (预警 / 黄牌 / 红牌) with the supervisors and on the step row.</summary>
-    internal sealed class RaiseStepAlert(PipelineServices s) : PipelineActivity<StepAlertInput, bool>
+    /// <summary>
+    /// Raises a step alert (预警 / 黄牌 / 红牌) with the supervisors and on the step row — unless the task's decision is
+    /// claimed already (its event late, or lost to a crash): then no alert, and the decision is returned for the
+    /// orchestration to take (<see cref="CaseStore.ClaimedDecisionAsync"/>).
+    /// </summary>
+    internal sealed class RaiseStepAlert(PipelineServices s) : PipelineActivity<StepAlertInput, DecisionEvent?>
     {
-        public override async Task<bool> RunAsync(ActivityCall context, StepAlertInput input)
+        public override async Task<DecisionEvent?> RunAsync(ActivityCall context, StepAlertInput input)
         {
             var ct = context.CancellationToken;
+            if (await s.Cases.GetDepartmentAsync(input.Case.CaseId, input.DepartmentId, ct) is { } step
+                && await s.Cases.ClaimedDecisionAsync(step, input.TaskId, ct) is { } claimed)
+            {
+                return claimed;
+            }
+
             await s.Journal.RaiseAlertAsync(input.Case.CaseId, input.Case.CaseNumber, input.Case.LicenceTypeId, input.DepartmentId, input.Level, input.At, input.Clock.DueDate, ct);
             await s.Cases.RaiseStepAlertAsync(input.Case.CaseId, input.DepartmentId, input.Level, ct);
             await s.Journal.AppendAsync(input.Case, context.IdempotencyKey, input.At, "AlertRaised", "system", input.DepartmentId,
                 new Dictionary<string, string?> { ["level"] = input.Level.ToString() }, input.Clock, ct);
-            return true;
+            return null;
         }
     }
 }

@@ -18,20 +18,33 @@ internal static class ReviewSteps
     /// another instant, e.g. across a host outage or a clock shift), and the caller arms the timer from that last look,
     /// with no await in between. Returns the case clock's next alert instant.
     /// </summary>
-    internal static async Task<DateTimeOffset?> RaiseDueAlertsAsync(TaskOrchestrationContext context, CaseTimer timer, CaseInput input, WorkingCalendar calendar,
-        List<StepState> steps, DateTimeOffset? nextCaseAlert)
+    /// <remarks>
+    /// A step whose decision turns out to be claimed already (its event late, or lost to a crash between the claim and
+    /// the event) raises no alert: the activity returns the decision, taken here as if its event had come.
+    /// </remarks>
+    internal static async Task<DateTimeOffset?> RaiseDueAlertsAsync(TaskOrchestrationContext context, CaseTimer timer, OrchestrationClock clock, CaseInput input,
+        WorkingCalendar calendar, List<StepState> steps, List<SupplementProvidedEvent> early, DateTimeOffset? nextCaseAlert)
     {
         while (true)
         {
             var raised = false;
-            foreach (var step in steps.Where(s => s.Status == StepStatus.Pending))
+            foreach (var step in steps.Where(s => s.Status == StepStatus.Pending).ToList())
             {
                 var now = timer.DueNow;
                 var state = CaseClocks.Evaluate(step.Clock, calendar, step.Rules, now);
                 if (state.Alert > step.Raised)
                 {
-                    step.Raised = state.Alert;
-                    await context.CallAsync(nameof(ReviewActivities.RaiseStepAlert), new StepAlertInput(input, step.DepartmentId, step.Raised, ClockSnapshot.From(state), now));
+                    var claimed = await context.CallAsync<DecisionEvent?>(nameof(ReviewActivities.RaiseStepAlert),
+                        new StepAlertInput(input, step.DepartmentId, step.TaskId, state.Alert, ClockSnapshot.From(state), now));
+                    if (claimed is null)
+                    {
+                        step.Raised = state.Alert;
+                    }
+                    else
+                    {
+                        await OnDecisionAsync(context, clock, input, steps, early, claimed);
+                    }
+
                     raised = true;
                 }
             }
@@ -63,7 +76,7 @@ internal static class ReviewSteps
 
         if (decision.Decision is Decisions.Approve or Decisions.Reject)
         {
-            step.Clock.Add(ClockEventDto.Decided(clock.Now));
+            step.Clock.Add(ClockEventDto.Decided(DecidedAt(decision, step.Clock)));
             await context.CallAsync(nameof(ReviewActivities.RecordDecision), new RecordDecisionInput(input, step.DepartmentId, decision, step.Clock, false, step.Raised > AlertLevel.None));
             step.Status = decision.Decision == Decisions.Approve ? StepStatus.Approved : StepStatus.Rejected;
             step.Reasons = decision.Reasons;
@@ -71,7 +84,7 @@ internal static class ReviewSteps
         }
 
         // 补正: the step clock stops until the applicant has uploaded everything asked for.
-        step.Clock.Add(ClockEventDto.Paused(clock.Now, PauseReason.Supplement, Licensing.LegalLimits.ReviewSupplementBasis));
+        step.Clock.Add(ClockEventDto.Paused(DecidedAt(decision, step.Clock), PauseReason.Supplement, Licensing.LegalLimits.ReviewSupplementBasis));
         await context.CallAsync(nameof(ReviewActivities.PauseStep), new PauseInput(input, step.DepartmentId, decision, step.Clock, false));
         step.AwaitSupplements(decision);
         // Uploads that arrived before this request was taken (the callback commits the request, then raises the
@@ -115,12 +128,20 @@ internal static class ReviewSteps
     /// <summary>Every requested material arrived: the step clock resumes under a new task id (the old one is stale from now on).</summary>
     internal static async Task ResumeAsync(TaskOrchestrationContext context, OrchestrationClock clock, CaseInput input, StepState step)
     {
-        step.Clock.Add(ClockEventDto.Resumed(clock.Now));
+        step.Clock.Add(ClockEventDto.Resumed(clock.Now > step.Clock[^1].At ? clock.Now : step.Clock[^1].At));
         var previous = step.TaskId;
         step.TaskId = StableIds.Next(context, "task");
         await context.CallAsync(nameof(ReviewActivities.ResumeStep), new ResumeInput(input, step.DepartmentId, previous, step.TaskId, step.Clock));
         step.Resume();
     }
+
+    /// <summary>
+    /// When a decision stops (or pauses) a clock: the instant the callback committed it — the instant on the step row
+    /// the applicant sees — never before the clock's last event. Not the instant its event is taken: that is later
+    /// when the event came late or was recovered by a timer, and the clock would count days the department did not use.
+    /// </summary>
+    internal static DateTimeOffset DecidedAt(DecisionEvent decision, IReadOnlyList<ClockEventDto> clock) =>
+        clock.Count > 0 && clock[^1].At > decision.ReceivedAt ? clock[^1].At : decision.ReceivedAt;
 
     internal static DateTimeOffset? Earliest(DateTimeOffset? first, IEnumerable<DateTimeOffset?> others)
     {

@@ -64,6 +64,7 @@ internal static class CatalogueFiles
                 case "critical-path": steps[0]!["limitWorkingDays"] = 7; break;
                 case "unknown-department": steps[1]!["departmentId"] = "ghost-bureau"; break;
                 case "unknown-service-centre": t["serviceCentre"]!["departmentId"] = "nowhere"; break;
+                case "centre-also-reviews": t["serviceCentre"]!["departmentId"] = "co-dept"; break;
                 case "duplicate-material": materials[1]!["id"] = "form"; break;
                 case "duplicate-step": steps[1]!["departmentId"] = "lead-dept"; break;
                 case "bad-code": t["code"] = "T1"; break;

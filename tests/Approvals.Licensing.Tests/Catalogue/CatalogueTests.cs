@@ -73,6 +73,7 @@ public sealed class CatalogueTests
     [InlineData("critical-path", "critical path 9 working days (service centre 2 + lead-dept 7) exceeds the promised limit 8")]
     [InlineData("unknown-department", "unknown department 'ghost-bureau'")]
     [InlineData("unknown-service-centre", "serviceCentre.departmentId: unknown department 'nowhere'")]
+    [InlineData("centre-also-reviews", "serviceCentre.departmentId: 'co-dept' accepts applications of this type and cannot also review them")]
     [InlineData("duplicate-material", "duplicate material id 'form'")]
     [InlineData("duplicate-step", "department 'lead-dept' is listed twice")]
     [InlineData("bad-code", "code: 'T1' must be 2–4 uppercase letters")]

@@ -82,6 +82,37 @@ public sealed class CaseRaceTests(KestrelPipelineApp app) : IClassFixture<Kestre
     }
 
     [Fact]
+    public async Task Upload_CheckedWhileASupplementWasOpen_CommitAfterTheStepResumed_IsRefused()
+    {
+        // The step's resume (its request answered in full) closes the material to uploads; an upload checked before
+        // it and committing after it must see the change through the case row's ETag and check again, even in the
+        // moment before the case row's own resume write.
+        var driver = new Driver(app, "applicant-race-resume");
+        var id = await driver.SubmitCompleteCaseAsync();
+        var taskId = await driver.WaitForTaskAsync(id, "health");
+        (await driver.DecideAsync(id, "health", Driver.Supplement(taskId, "floor-plan"))).StatusCode.Should().Be(HttpStatusCode.Accepted);
+        await driver.WaitForCaseAsync(id, v => Driver.Department(v, "health")["status"]!.GetValue<string>() == "AwaitingSupplement", "the supplement request");
+
+        var store = app.Services.GetRequiredService<CaseStore>();
+        var checkedOn = (await store.LoadAsync(id, CancellationToken.None))!;
+        static string? Refusal(CaseSnapshot s) =>
+            s.Departments.Any(d => d.Status == StepStatus.AwaitingSupplement && d.RequiredMaterialsJson.Contains("floor-plan", StringComparison.Ordinal)) ? null : "closed";
+        Refusal(checkedOn).Should().BeNull("the check passes while health waits for the floor plan");
+
+        // The step row resumes (as ResumeStep's first write does), then the upload checked before it commits.
+        var step = checkedOn.Departments.Single(d => d.DepartmentId == "health");
+        (await store.ResumeStepAsync(id, "health", taskId, "task-after-resume", StoredJson.Read<List<ClockEventDto>>(step.ClockJson)!, CancellationToken.None))!.Status.Should().Be(StepStatus.Pending);
+        var material = new MaterialRow
+        {
+            PartitionKey = id, MaterialId = "floor-plan", Version = 1, FileName = "late.pdf", ContentType = "application/pdf", Size = 1, Sha256 = "00", BlobName = "none", UploadedAt = app.Time.GetUtcNow(),
+        };
+        var (stored, refusal) = await store.AddMaterialAsync(material, checkedOn.Case, Refusal, CancellationToken.None);
+        stored.Should().BeNull();
+        refusal.Should().Be("closed");
+        (await store.LoadAsync(id, CancellationToken.None))!.Materials.Should().NotContain(m => m.MaterialId == "floor-plan");
+    }
+
+    [Fact]
     public async Task Withdrawal_CommittedBeforeTheDecisionButItsEventLost_CaseEndsWithdrawnWithoutLicence()
     {
         // The orchestration may miss the event (raised to an instance not started yet, or after the join): the
