@@ -139,6 +139,12 @@ internal sealed class DepartmentRow : ITableEntity
     /// the decision through this key (<c>CaseStore.ClaimedDecisionAsync</c>).
     /// </summary>
     public string? ClaimedBy { get; set; }
+    /// <summary>
+    /// The service centre's acceptance step only: when the application counts as accepted (Art. 32, no 一次性告知
+    /// within five working days of receipt). The decision endpoint refuses the centre's decisions from then on, and
+    /// the orchestration's timer for the same instant closes the task <c>DeemedAccepted</c>: both read one instant.
+    /// </summary>
+    public DateTimeOffset? DeemedAcceptedAt { get; set; }
 
     /// <summary>A shallow copy (every property is a string or a value).</summary>
     public DepartmentRow Copy() => (DepartmentRow)MemberwiseClone();

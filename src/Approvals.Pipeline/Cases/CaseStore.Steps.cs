@@ -71,7 +71,7 @@ internal sealed partial class CaseStore
     }
 
     /// <summary>The centre's task re-opened under a new task id after a supplement (unless this very task is there already).</summary>
-    public Task<DepartmentRow?> ReopenStepAsync(string caseId, string departmentId, string taskId, DateTimeOffset at, string clockJson, CancellationToken ct) =>
+    public Task<DepartmentRow?> ReopenStepAsync(string caseId, string departmentId, string taskId, DateTimeOffset at, string clockJson, DateTimeOffset? deemedAcceptedAt, CancellationToken ct) =>
         UpdateDepartmentAsync(caseId, departmentId, r =>
         {
             if (r.TaskId == taskId || r.ReceivedAt > at || !Move(r, StepStatus.Pending))
@@ -82,6 +82,7 @@ internal sealed partial class CaseStore
             r.TaskId = taskId;
             r.ReceivedAt = at;
             r.ClockJson = clockJson;
+            r.DeemedAcceptedAt = deemedAcceptedAt;
             r.RequiredMaterialsJson = "[]";
             r.SupplementRequestId = null;
             return true;

@@ -40,6 +40,12 @@ internal static partial class DecisionCallback
             return (Answer.Problem(409, "task-decided", $"The task is no longer open (status {step.Status})."), null);
         }
 
+        if (step.DeemedAcceptedAt is { } deemed && now >= deemed)
+        {
+            // Art. 32: the window for 一次性告知 or a refusal closed; the case is accepted whatever is sent now.
+            return (Answer.Problem(409, "deemed-accepted", $"The application counts as accepted since {deemed:O} (行政许可法 Art. 32): the service centre can no longer decide on its acceptance."), null);
+        }
+
         if (decider.Subject is { } subject && step.Assignee != subject)
         {
             return step.Assignee is null

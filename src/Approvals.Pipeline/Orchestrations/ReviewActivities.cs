@@ -32,6 +32,7 @@ internal static partial class ReviewActivities
                 LimitWorkingDays = rules.LimitWorkingDays,
                 FollowUpWorkingDays = rules.FollowUpWorkingDays,
                 ClockJson = StoredJson.Write(input.Clock),
+                DeemedAcceptedAt = input.IsServiceCentre ? state.DeemedAcceptedAt : null,
             };
             var lead = !input.IsServiceCentre && input.DepartmentId == type.Lead.DepartmentId;
             var resumed = input.IsServiceCentre && input.Clock.Count > 0 && input.Clock[^1].Kind == nameof(Licensing.Clock.Resumed);
@@ -48,7 +49,7 @@ internal static partial class ReviewActivities
                 if (created == false)
                 {
                     // Re-opened (service centre after a supplement): replace the task unless this very task is already there.
-                    await s.Cases.ReopenStepAsync(input.Case.CaseId, input.DepartmentId, input.TaskId, input.At, fresh.ClockJson, ct);
+                    await s.Cases.ReopenStepAsync(input.Case.CaseId, input.DepartmentId, input.TaskId, input.At, fresh.ClockJson, fresh.DeemedAcceptedAt, ct);
                 }
 
                 await s.Inbox.UpsertAsync(input.DepartmentId, input.Case.CaseId, input.Case.CaseNumber, type.Id, type.Name,
