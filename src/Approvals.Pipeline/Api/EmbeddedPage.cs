@@ -6,7 +6,7 @@ namespace Approvals.Pipeline.Api;
 
 /// <summary>
 /// A self-contained HTML page (inline script and style, no build step, no CDN) embedded in the assembly — the
-/// supervision dashboard, the officer workbench. It holds no data: it calls the API with a token the person pastes.
+/// supervision dashboard, the officer workbench — with the script they share inlined where <see cref="KitMarker"/> stands. It holds no data: it calls the API with a token the person pastes.
 /// Served with a Content-Security-Policy that allows exactly its own inline script and style (by SHA-256) and calls
 /// to this origin only, so an injected string in case data cannot run script; the extra sources a page names add
 /// what one page needs beyond that (the workbench's <c>blob:</c> previews).
@@ -15,16 +15,19 @@ internal abstract partial class EmbeddedPage
 {
     protected EmbeddedPage(string resourceName, string extraSources)
     {
-        using var stream = typeof(EmbeddedPage).Assembly.GetManifestResourceStream(resourceName)
-            ?? throw new InvalidOperationException($"Embedded resource {resourceName} is missing.");
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        Html = reader.ReadToEnd();
+        // The shared script goes in as a block of its own, before the hashes are taken: the policy covers it too.
+        Html = Read(resourceName).Replace(KitMarker, "<script>\n" + Read(KitResource) + "</script>", StringComparison.Ordinal);
         var scripts = ScriptBlocks().Matches(Html).Select(m => Sha(m.Groups[1].Value));
         var styles = StyleBlocks().Matches(Html).Select(m => Sha(m.Groups[1].Value));
         ContentSecurityPolicy = "default-src 'none'; " +
             $"script-src {string.Join(' ', scripts)}; style-src {string.Join(' ', styles)}; " +
             $"connect-src 'self'; {extraSources}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
     }
+
+    /// <summary>Where a page takes the shared script (<c>Api/page-kit.js</c>: token, API calls, problem messages, table cells).</summary>
+    public const string KitMarker = "<!-- page-kit -->";
+
+    private const string KitResource = "Approvals.Pipeline.Api.page-kit.js";
 
     public string Html { get; }
 
@@ -39,6 +42,14 @@ internal abstract partial class EmbeddedPage
         headers.CacheControl = "no-store";
         headers["Referrer-Policy"] = "no-referrer";
         return TypedResults.Content(Html, "text/html; charset=utf-8");
+    }
+
+    private static string Read(string resourceName)
+    {
+        using var stream = typeof(EmbeddedPage).Assembly.GetManifestResourceStream(resourceName)
+            ?? throw new InvalidOperationException($"Embedded resource {resourceName} is missing.");
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return reader.ReadToEnd();
     }
 
     private static string Sha(string content) => "'sha256-" + Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(content))) + "'";

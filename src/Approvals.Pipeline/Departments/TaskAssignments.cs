@@ -13,7 +13,9 @@ namespace Approvals.Pipeline.Departments;
 /// <item>an open task (pending or awaiting a supplement) can be claimed when nobody holds it;</item>
 /// <item>only its holder releases it;</item>
 /// <item>it is assigned to a named officer of the department by its holder (handing it over) or, when nobody holds
-/// it, by any officer of the department (dispatching).</item>
+/// it, by any officer of the department (dispatching);</item>
+/// <item>a department lead (<see cref="Identity.Policies.DepartmentLead"/>) may also release or reassign a task another
+/// officer holds (its holder is away); the timeline entry names the officer it was taken from.</item>
 /// </list>
 /// After the row, the change is appended to the timeline under a key made of the department and the row's
 /// <see cref="DepartmentRow.AssignmentVersion"/>, then copied to the inbox row. A retried request finds its change
@@ -25,7 +27,7 @@ internal sealed class TaskAssignments(CaseStore store, InboxStore inbox, CaseJou
 {
     public const int MaxSubjectLength = 100;
 
-    public async Task<AssignmentOutcome> ChangeAsync(string caseId, string departmentId, string officer, AssignmentAction action, string? target, CancellationToken cancellationToken)
+    public async Task<AssignmentOutcome> ChangeAsync(string caseId, string departmentId, string officer, bool lead, AssignmentAction action, string? target, CancellationToken cancellationToken)
     {
         if (!CaseStore.IsValidCaseId(caseId))
         {
@@ -33,7 +35,7 @@ internal sealed class TaskAssignments(CaseStore store, InboxStore inbox, CaseJou
         }
 
         var now = time.GetUtcNow();
-        var (row, outcome) = await store.ChangeAssignmentAsync(caseId, departmentId, officer, action, target, now, cancellationToken);
+        var (row, outcome) = await store.ChangeAssignmentAsync(caseId, departmentId, officer, lead, action, target, now, cancellationToken);
         if (row is null || outcome is null)
         {
             return new AssignmentOutcome.NoTask();
@@ -41,7 +43,7 @@ internal sealed class TaskAssignments(CaseStore store, InboxStore inbox, CaseJou
 
         if (outcome is AssignmentOutcome.Done done && WantedBy(row, officer, action, target))
         {
-            await RecordAsync(row, action, officer, cancellationToken);
+            await RecordAsync(row, action, officer, done.Previous, cancellationToken);
             return done with { Step = row };
         }
 
@@ -51,7 +53,11 @@ internal sealed class TaskAssignments(CaseStore store, InboxStore inbox, CaseJou
     private static bool WantedBy(DepartmentRow row, string officer, AssignmentAction action, string? target) =>
         row.Assignee == (action == AssignmentAction.Release ? null : action == AssignmentAction.Claim ? officer : target);
 
-    private async Task RecordAsync(DepartmentRow row, AssignmentAction action, string officer, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records a change on the timeline and the inbox; <c>previous</c> is who held the task before, when this request
+    /// changed it (a retry that finds its change made does not know, and its entry already exists under the key).
+    /// </summary>
+    private async Task RecordAsync(DepartmentRow row, AssignmentAction action, string officer, string? previous, CancellationToken cancellationToken)
     {
         if (row.AssignmentVersion == 0)
         {
@@ -63,7 +69,7 @@ internal sealed class TaskAssignments(CaseStore store, InboxStore inbox, CaseJou
         var number = (await store.GetCaseAsync(row.PartitionKey, cancellationToken))?.Number ?? "";
         await journal.AppendAsync(row.PartitionKey, number, $"assignment:{row.DepartmentId}:{version}", row.AssignedAt ?? time.GetUtcNow(), type,
             DepartmentCaller.OfficerActor(row.DepartmentId, row.AssignedBy ?? officer), row.DepartmentId,
-            new Dictionary<string, string?> { ["assignee"] = row.Assignee, ["taskId"] = row.TaskId, ["assignmentVersion"] = version, ["action"] = action.ToString().ToLowerInvariant() },
+            new Dictionary<string, string?> { ["assignee"] = row.Assignee, ["previousAssignee"] = previous, ["taskId"] = row.TaskId, ["assignmentVersion"] = version, ["action"] = action.ToString().ToLowerInvariant() },
             null, cancellationToken);
         await inbox.SetAssigneeAsync(row.DepartmentId, row.PartitionKey, row.Assignee, row.AssignedAt, row.AssignmentVersion, cancellationToken);
     }

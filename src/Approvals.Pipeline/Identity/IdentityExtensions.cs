@@ -9,6 +9,12 @@ internal static class Policies
     public const string Applicant = "applicant";
     public const string Officer = "officer";
     public const string Supervisor = "supervisor";
+
+    /// <summary>
+    /// A second role an officer's token may carry (科室负责人): for the departments of the token, the lead may also release
+    /// or reassign a task another officer holds — the way out when its holder is away. Not a policy of its own.
+    /// </summary>
+    public const string DepartmentLead = "department-lead";
 }
 
 /// <summary>

@@ -15,6 +15,14 @@ internal static class Officers
         return client;
     }
 
+    /// <summary>An officer of <paramref name="department"/> who is also its lead (科室负责人).</summary>
+    public static HttpClient Lead(PipelineApp app, string subject, string department)
+    {
+        var client = app.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", PipelineApp.Token(subject, ["officer", "department-lead"], department));
+        return client;
+    }
+
     public static Task<HttpResponseMessage> ClaimAsync(HttpClient officer, string caseId, string department) =>
         officer.PostAsync($"/api/applications/{caseId}/departments/{department}/claim", null);
 

@@ -96,6 +96,40 @@ public sealed class TaskAssignmentTests(PipelineApp app) : IClassFixture<Pipelin
         (await officer.GetAsync("/api/departments/health/tasks?status=Awaiting-Supplement")).StatusCode.Should().Be(HttpStatusCode.OK, "values are case-insensitive");
     }
 
+    [Fact]
+    public async Task Lead_ReassignsAndReleasesATaskAnotherOfficerHolds_OfficersCannot_EachChangeNamesWhoHeldIt()
+    {
+        var driver = new Driver(app, "applicant-claim-lead");
+        var id = await driver.SubmitCompleteCaseAsync();
+        var taskId = await driver.WaitForTaskAsync(id, "market-supervision");
+        using var away = Officers.Client(app, "officer-away", "market-supervision");
+        using var colleague = Officers.Client(app, "officer-colleague", "market-supervision");
+        using var lead = Officers.Lead(app, "lead-chen", "market-supervision");
+        using var otherLead = Officers.Lead(app, "lead-fire", "fire-rescue");
+        string Path(string action) => $"/api/applications/{id}/departments/market-supervision/{action}";
+        (await Officers.ClaimAsync(away, id, "market-supervision")).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        // Its holder is away: a colleague cannot take it, a lead of another department cannot either, its lead can.
+        (await colleague.PostAsJsonAsync(Path("assign"), new { assignee = "officer-colleague" })).StatusCode.Should().Be(HttpStatusCode.Conflict);
+        (await otherLead.PostAsJsonAsync(Path("assign"), new { assignee = "officer-colleague" })).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        var reassigned = await lead.PostAsJsonAsync(Path("assign"), new { assignee = "officer-colleague" });
+        reassigned.StatusCode.Should().Be(HttpStatusCode.OK, await reassigned.Content.ReadAsStringAsync());
+        var view = (await reassigned.Content.ReadFromJsonAsync<JsonObject>())!;
+        (view["assignee"]!.GetValue<string>(), view["assignedBy"]!.GetValue<string>()).Should().Be(("officer-colleague", "lead-chen"));
+
+        // The new holder decides; the one it was taken from no longer can.
+        (await away.PostAsJsonAsync(Path("decision"), Driver.Approve(taskId))).StatusCode.Should().Be(HttpStatusCode.Conflict);
+        (await lead.PostAsync(Path("release"), null)).StatusCode.Should().Be(HttpStatusCode.OK, "a lead also releases a task someone else holds");
+        (await Inbox(lead, "market-supervision", "?assignee=none")).Should().Contain(t => t.CaseId == id);
+
+        var entries = await Officers.TimelineAsync(app, id);
+        var assigned = entries.Single(e => e["type"]!.GetValue<string>() == "TaskAssigned");
+        assigned["actor"]!.GetValue<string>().Should().Be("officer:market-supervision:lead-chen");
+        (Officers.Detail(assigned, "assignee"), Officers.Detail(assigned, "previousAssignee")).Should().Be(("officer-colleague", "officer-away"));
+        var released = entries.Single(e => e["type"]!.GetValue<string>() == "TaskReleased");
+        (released["actor"]!.GetValue<string>(), Officers.Detail(released, "previousAssignee")).Should().Be(("officer:market-supervision:lead-chen", "officer-colleague"));
+    }
+
     internal static async Task<List<InboxTask>> Inbox(HttpClient officer, string department, string query)
     {
         var response = await officer.GetAsync($"/api/departments/{department}/tasks{query}");

@@ -52,9 +52,12 @@ public class PipelineApp : WebApplicationFactory<Program>
 
     public DurableTaskClient Engine => Services.GetRequiredService<DurableTaskClient>();
 
-    public static string Token(string subject, string role, string? department = null)
+    public static string Token(string subject, string role, string? department = null) => Token(subject, [role], department);
+
+    /// <summary>A token with several roles (an officer who is also a department lead), as a JSON array claim.</summary>
+    public static string Token(string subject, string[] roles, string? department = null)
     {
-        var claims = new Dictionary<string, object> { ["sub"] = subject, ["role"] = role };
+        var claims = new Dictionary<string, object> { ["sub"] = subject, ["role"] = roles.Length == 1 ? roles[0] : roles };
         if (department is not null)
         {
             claims["department"] = department;
