@@ -54,8 +54,8 @@ internal sealed class ActivityFunctions
         Run<ReviewActivities.PauseStep, PauseInput, bool>(input, instanceId, context);
 
     [Function(nameof(ReviewActivities.ResumeStep))]
-    public static Task<bool> ResumeStep([ActivityTrigger] ActivityRequest<ResumeInput> input, string instanceId, FunctionContext context) =>
-        Run<ReviewActivities.ResumeStep, ResumeInput, bool>(input, instanceId, context);
+    public static Task<OpenTaskResult> ResumeStep([ActivityTrigger] ActivityRequest<ResumeInput> input, string instanceId, FunctionContext context) =>
+        Run<ReviewActivities.ResumeStep, ResumeInput, OpenTaskResult>(input, instanceId, context);
 
     [Function(nameof(IssuanceActivities.CompleteCase))]
     public static Task<CaseCompletion> CompleteCase([ActivityTrigger] ActivityRequest<DecideInput> input, string instanceId, FunctionContext context) =>

@@ -39,6 +39,9 @@ var ApprovalsPage = function (tokenKey, signInFirst) {
     if (body !== undefined) { headers["Content-Type"] = "application/json"; init.body = JSON.stringify(body); }
     return fetch(path, init).then(function (r) {
       return r.json().catch(function () { return {}; }).then(function (data) {
+        if (r.status === 401 || r.status === 403) {
+          throw new Error("令牌被拒绝 The token was refused: " + problemText(r, data) + " (" + r.status + ")");
+        }
         if (!r.ok) { throw new Error(problemText(r, data) + " (" + r.status + ")"); }
         return data;
       });

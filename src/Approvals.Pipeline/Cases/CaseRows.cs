@@ -66,10 +66,10 @@ internal sealed class CaseRow : ITableEntity
     /// <summary>When the set of materials last changed (an upload's commit bumps the case row's ETag with it).</summary>
     public DateTimeOffset? MaterialsChangedAt { get; set; }
     /// <summary>
-    /// When a step last stopped accepting uploads (a supplement request answered in full): written with that step row,
-    /// only to move this row's ETag, which orders uploads against the change.
+    /// The new task id of the step that last stopped accepting uploads (its supplement request answered in full):
+    /// written with that step row, only to move this row's ETag, which orders uploads against the change.
     /// </summary>
-    public DateTimeOffset? StepsChangedAt { get; set; }
+    public string? LastResumedTask { get; set; }
     /// <summary>JSON list of case-level clock events (see <see cref="ClockEventDto"/>).</summary>
     public string ClockJson { get; set; } = "[]";
     /// <summary>JSON list of department ids whose supplement request currently pauses the case clock.</summary>
@@ -192,6 +192,8 @@ internal sealed class WebhookAnswerRow : ITableEntity
     public string? EventInstanceId { get; set; }
     public string? EventJson { get; set; }
     public DateTimeOffset At { get; set; }
+    /// <summary>When a later call on the decided task raised this answer's event again (once per claim, see <c>CaseStore.ClaimedDecisionToRaiseAgainAsync</c>).</summary>
+    public DateTimeOffset? ReRaisedAt { get; set; }
 }
 
 /// <summary>What an applicant states about themselves.</summary>

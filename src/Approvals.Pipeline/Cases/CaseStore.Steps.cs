@@ -153,16 +153,44 @@ internal sealed partial class CaseStore
     /// the activities its timers run (a step alert, deemed acceptance). Delivering it twice is harmless: the
     /// orchestration takes one decision per task.
     /// </summary>
-    public async Task<DecisionEvent?> ClaimedDecisionAsync(DepartmentRow step, string taskId, CancellationToken ct)
+    public async Task<DecisionEvent?> ClaimedDecisionAsync(DepartmentRow step, string taskId, CancellationToken ct) =>
+        (await ClaimAsync(step, taskId, ct))?.Decision;
+
+    /// <summary>
+    /// The claimed decision of the step's current task, for a later call on the decided task to raise again — once per
+    /// claim: the claim's answer row is marked (<see cref="WebhookAnswerRow.ReRaisedAt"/>) under its ETag first, so a
+    /// stream of such calls adds at most one event to the case's history. Null when there is none, or it was raised
+    /// again already (should that event be lost too, the orchestration's own timers still find the decision).
+    /// </summary>
+    public async Task<DecisionEvent?> ClaimedDecisionToRaiseAgainAsync(DepartmentRow step, DateTimeOffset now, CancellationToken ct)
+    {
+        if (await ClaimAsync(step, step.TaskId, ct) is not { } claim || claim.Answer.ReRaisedAt is not null)
+        {
+            return null;
+        }
+
+        claim.Answer.ReRaisedAt = now;
+        try
+        {
+            await Table.UpdateEntityAsync(claim.Answer, claim.Answer.ETag, TableUpdateMode.Merge, ct);
+            return claim.Decision;
+        }
+        catch (RequestFailedException e) when (e.Status is 412 or 404)
+        {
+            return null; // another call marked it first
+        }
+    }
+
+    private async Task<(WebhookAnswerRow Answer, DecisionEvent Decision)?> ClaimAsync(DepartmentRow step, string taskId, CancellationToken ct)
     {
         if (step.TaskId != taskId || step.ClaimedBy is null || step.Status == StepStatus.Pending
-            || await GetAnswerAsync(step.PartitionKey, step.ClaimedBy, ct) is not { EventJson: { } json })
+            || await GetAnswerAsync(step.PartitionKey, step.ClaimedBy, ct) is not { EventJson: { } json } answer)
         {
             return null;
         }
 
         var decision = System.Text.Json.JsonSerializer.Deserialize<DecisionEvent>(json, StoredJson.Options);
-        return decision?.TaskId == taskId ? decision : null;
+        return decision?.TaskId == taskId ? (answer, decision) : null;
     }
 
     /// <summary>Stores a callback's answer that changed nothing (a refusal); false when this webhook-id has an answer already.</summary>

@@ -150,7 +150,7 @@ internal sealed partial class CaseStore(PipelineStorage storage, TableBatchers b
     /// <summary>
     /// Read-modify-write of a department row under its ETag, with its copy in the view row. With
     /// <paramref name="touchCase"/> the case row is written in the same transaction too (only its
-    /// <see cref="CaseRow.StepsChangedAt"/>): its ETag then moves, and a write guarded by the ETag read before this
+    /// <see cref="CaseRow.LastResumedTask"/>): its ETag then moves, and a write guarded by the ETag read before this
     /// change (an upload's record, see <see cref="AddMaterialAsync"/>) fails and checks again.
     /// </summary>
     private async Task<DepartmentRow?> UpdateDepartmentAsync(string caseId, string departmentId, Func<DepartmentRow, bool> mutate, CancellationToken cancellationToken, bool touchCase = false)
@@ -159,7 +159,7 @@ internal sealed partial class CaseStore(PipelineStorage storage, TableBatchers b
         OpenTasks.Forget(caseId, departmentId);
         var row = await storage.Cases.UpdateAsync<DepartmentRow>(caseId, DepartmentRow.KeyFor(caseId, departmentId), mutate, cancellationToken,
             r => touchCase
-                ? [CaseViewRow.Of(r), new TableTransactionAction(TableTransactionActionType.UpdateMerge, new TableEntity(caseId, CaseRow.KeyOf(caseId)) { [nameof(CaseRow.StepsChangedAt)] = DateTimeOffset.UtcNow })]
+                ? [CaseViewRow.Of(r), new TableTransactionAction(TableTransactionActionType.UpdateMerge, new TableEntity(caseId, CaseRow.KeyOf(caseId)) { [nameof(CaseRow.LastResumedTask)] = r.TaskId })]
                 : [CaseViewRow.Of(r)]);
         if (row is not null)
         {

@@ -156,8 +156,9 @@ internal static partial class DecisionCallback
             if (decision is null)
             {
                 // Called on a task whose decision is claimed (a retry with a new webhook-id after a crash, say): that
-                // decision's event is raised again, in case the crash came between the claim and its event.
-                if (answer.Status == 409 && !StepStatus.IsOpen(step.Status) && await store.ClaimedDecisionAsync(step, step.TaskId, cancellationToken) is { } claimed)
+                // decision's event is raised again, in case the crash came between the claim and its event — once per
+                // claim, however many such calls come.
+                if (answer.Status == 409 && !StepStatus.IsOpen(step.Status) && await store.ClaimedDecisionToRaiseAgainAsync(step, now, cancellationToken) is { } claimed)
                 {
                     await engine.RaiseEventAsync(step.InstanceId, EventNames.Decision, claimed, CancellationToken.None);
                 }

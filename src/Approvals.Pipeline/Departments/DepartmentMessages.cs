@@ -32,8 +32,13 @@ internal sealed record InboxTask(
 }
 
 /// <summary>
-/// The outgoing notification a department with a webhook URL receives when a task opens. <c>CaseFileUrl</c> is a
-/// signed link to the department's case file (<see cref="CaseFileLinks"/>): it names this case and department only,
-/// and expires at <c>CaseFileUrlExpiresAt</c>.
+/// The outgoing notification a department with a webhook URL receives when a task opens (<c>task.created</c>) or comes
+/// back under a new task id after the applicant supplied what it asked for (<c>task.resumed</c>, with
+/// <c>PreviousTaskId</c>). <c>CaseFileUrl</c> is a signed link to the department's case file
+/// (<see cref="CaseFileLinks"/>): it names this case and department only, and expires at <c>CaseFileUrlExpiresAt</c>.
 /// </summary>
-internal sealed record TaskNotification(string Type, string CaseId, string CaseNumber, string DepartmentId, string TaskId, string LicenceTypeId, DateOnly? DueDate, string DecisionUrl, string? CaseFileUrl = null, DateTimeOffset? CaseFileUrlExpiresAt = null);
+internal sealed record TaskNotification(string Type, string CaseId, string CaseNumber, string DepartmentId, string TaskId, string LicenceTypeId, DateOnly? DueDate, string DecisionUrl, string? CaseFileUrl = null, DateTimeOffset? CaseFileUrlExpiresAt = null, string? PreviousTaskId = null)
+{
+    public const string Created = "task.created";
+    public const string Resumed = "task.resumed";
+}

@@ -14,8 +14,8 @@ namespace Approvals.Pipeline.Departments;
 /// <item>only its holder releases it;</item>
 /// <item>it is assigned to a named officer of the department by its holder (handing it over) or, when nobody holds
 /// it, by any officer of the department (dispatching);</item>
-/// <item>a department lead (<see cref="Identity.Policies.DepartmentLead"/>) may also release or reassign a task another
-/// officer holds (its holder is away); the timeline entry names the officer it was taken from.</item>
+/// <item>the department's lead (<see cref="Identity.IdentityExtensions.LeadDepartmentClaim"/>) may also release or
+/// reassign a task another officer holds (its holder is away); the timeline entry names the officer it was taken from.</item>
 /// </list>
 /// After the row, the change is appended to the timeline under a key made of the department and the row's
 /// <see cref="DepartmentRow.AssignmentVersion"/>, then copied to the inbox row. A retried request finds its change

@@ -62,7 +62,7 @@ internal static class TaskAssignmentsApi
             return refused;
         }
 
-        return await assignments.ChangeAsync(id, departmentId, caller!.Subject!, user.HasRole(Policies.DepartmentLead), action, target, cancellationToken) switch
+        return await assignments.ChangeAsync(id, departmentId, caller!.Subject!, user.Leads(departmentId), action, target, cancellationToken) switch
         {
             AssignmentOutcome.Done d => TypedResults.Ok(new TaskAssignmentView(id, departmentId, d.Step.TaskId, d.Step.Status, d.Step.Assignee, d.Step.AssignedAt, d.Step.AssignedBy)),
             AssignmentOutcome.Closed c => Problems.Conflict("task-closed", $"The task is no longer open (status {c.Status})."),

@@ -17,6 +17,28 @@ internal sealed class WebhookSender(DepartmentDirectory directory, IHttpClientFa
 
     public bool IsConfigured(string departmentId) => directory.WebhookUrl(departmentId) is not null;
 
+    /// <summary>
+    /// The first attempt, made inside the activity that opens or resumes the task (the common case costs no extra
+    /// activity): whether the orchestration still has to deliver it, with retries (<c>NotifyDepartment</c>).
+    /// </summary>
+    public async Task<OpenTaskResult> FirstAttemptAsync(NotifyInput input, CancellationToken cancellationToken)
+    {
+        if (!IsConfigured(input.DepartmentId))
+        {
+            return new(input.DueDate, false);
+        }
+
+        try
+        {
+            await SendAsync(input, cancellationToken);
+            return new(input.DueDate, false);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return new(input.DueDate, true);
+        }
+    }
+
     /// <summary>Sends once; throws <see cref="HttpRequestException"/> (or a timeout) when the department does not answer 2xx.</summary>
     public async Task SendAsync(NotifyInput input, CancellationToken cancellationToken)
     {
@@ -26,8 +48,9 @@ internal sealed class WebhookSender(DepartmentDirectory directory, IHttpClientFa
         // The case file travels as a signed link, fresh on every attempt (a retry hours later still carries a live one).
         var file = links.Create(input.Case.CaseId, input.DepartmentId);
         var body = JsonSerializer.SerializeToUtf8Bytes(
-            new TaskNotification("task.created", input.Case.CaseId, input.Case.CaseNumber, input.DepartmentId, input.TaskId, input.Case.LicenceTypeId, input.DueDate,
-                urls.Decision(input.Case.CaseId, input.DepartmentId), file?.Url, file?.ExpiresAt),
+            new TaskNotification(input.PreviousTaskId is null ? TaskNotification.Created : TaskNotification.Resumed, input.Case.CaseId, input.Case.CaseNumber,
+                input.DepartmentId, input.TaskId, input.Case.LicenceTypeId, input.DueDate, urls.Decision(input.Case.CaseId, input.DepartmentId), file?.Url, file?.ExpiresAt,
+                input.PreviousTaskId),
             StoredJson.Options);
         var id = "task_" + input.TaskId;
         var timestamp = time.GetUtcNow().ToUnixTimeSeconds();

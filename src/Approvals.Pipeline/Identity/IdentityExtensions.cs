@@ -9,12 +9,6 @@ internal static class Policies
     public const string Applicant = "applicant";
     public const string Officer = "officer";
     public const string Supervisor = "supervisor";
-
-    /// <summary>
-    /// A second role an officer's token may carry (科室负责人): for the departments of the token, the lead may also release
-    /// or reassign a task another officer holds — the way out when its holder is away. Not a policy of its own.
-    /// </summary>
-    public const string DepartmentLead = "department-lead";
 }
 
 /// <summary>
@@ -27,6 +21,13 @@ internal static class IdentityExtensions
 {
     public const string RoleClaim = "role";
     public const string DepartmentClaim = "department";
+
+    /// <summary>
+    /// The departments an officer leads (科室负责人), one claim per department: for a department that is also among
+    /// the token's <c>department</c> claims, its lead may release or reassign a task another officer holds — the way
+    /// out when the holder is away. Per department, so leading one department gives nothing in another.
+    /// </summary>
+    public const string LeadDepartmentClaim = "lead_department";
 
     public static IServiceCollection AddApprovalsIdentity(this IServiceCollection services)
     {
@@ -51,6 +52,12 @@ internal static class IdentityExtensions
     /// <summary>The stable subject of the caller (the owner key of an applicant's cases).</summary>
     public static string? Subject(this ClaimsPrincipal user) =>
         user.FindFirst("sub")?.Value ?? user.FindFirst(ClaimTypes.NameIdentifier)?.Value;
+
+    /// <summary>Whether the caller leads <paramref name="departmentId"/> (and is an officer of it).</summary>
+    public static bool Leads(this ClaimsPrincipal user, string departmentId) =>
+        user.HasRole(Policies.Officer)
+        && user.Departments().Contains(departmentId, StringComparer.Ordinal)
+        && user.FindAll(LeadDepartmentClaim).Any(c => string.Equals(c.Value, departmentId, StringComparison.Ordinal));
 
     public static IReadOnlyList<string> Departments(this ClaimsPrincipal user) =>
         user.FindAll(DepartmentClaim).Select(c => c.Value).Where(v => v.Length > 0).ToList();

@@ -17,7 +17,8 @@ internal sealed record ResumeInput(CaseInput Case, string DepartmentId, string P
 
 internal sealed record StepAlertInput(CaseInput Case, string DepartmentId, string TaskId, AlertLevel Level, ClockSnapshot Clock, DateTimeOffset At);
 
-internal sealed record NotifyInput(CaseInput Case, string DepartmentId, string TaskId, DateOnly? DueDate);
+// PreviousTaskId: set when the task resumes after a supplement (the notification then says task.resumed).
+internal sealed record NotifyInput(CaseInput Case, string DepartmentId, string TaskId, DateOnly? DueDate, string? PreviousTaskId = null);
 
 /// <summary>What opening a task found: the due date shown, and whether a webhook still has to be delivered (with retries).</summary>
 internal sealed record OpenTaskResult(DateOnly? DueDate, bool WebhookPending);

@@ -65,7 +65,7 @@ internal sealed partial class LicenceApproval(CaseClocks clocks, DepartmentDirec
             if (opened.WebhookPending)
             {
                 // The service centre's back office is told like a department's; its retries run alongside the wait.
-                _ = NotifyAsync(context, departments.WebhookRetry, input, centre, taskId, opened.DueDate);
+                _ = ReviewSteps.NotifyAsync(context, departments.WebhookRetry, new NotifyInput(input, centre, taskId, opened.DueDate));
             }
 
             var deemedAt = CaseClocks.Evaluate(events, calendar, rules, now()).DeemedAcceptedAt;
@@ -155,7 +155,7 @@ internal sealed partial class LicenceApproval(CaseClocks clocks, DepartmentDirec
         CaseEvents external, CaseTimer timer, DateTimeOffset? nextCaseAlert)
     {
         var calendar = clocks.Calendar(type.Jurisdiction, input.CalendarVersion);
-        var steps = type.Departments.Select(d => new ReviewSteps.StepState(d.DepartmentId, ClockRules.ForStep(type, d))).ToList();
+        var steps = type.Departments.Select(d => new ReviewSteps.StepState(d.DepartmentId, ClockRules.ForStep(type, d), departments.WebhookRetry)).ToList();
         await OpenTasksAsync(context, clock, input, steps);
         var early = new List<SupplementProvidedEvent>(); // uploads for a request whose decision was not taken yet
         while (steps.Exists(s => s.IsOpen))
@@ -224,7 +224,7 @@ internal sealed partial class LicenceApproval(CaseClocks clocks, DepartmentDirec
         {
             if (opened[i].WebhookPending)
             {
-                steps[i].Notified = NotifyAsync(context, departments.WebhookRetry, input, steps[i].DepartmentId, steps[i].TaskId, opened[i].DueDate);
+                steps[i].Notified = ReviewSteps.NotifyAsync(context, departments.WebhookRetry, new NotifyInput(input, steps[i].DepartmentId, steps[i].TaskId, opened[i].DueDate));
             }
         }
     }
@@ -267,19 +267,6 @@ internal sealed partial class LicenceApproval(CaseClocks clocks, DepartmentDirec
         }
 
         return true;
-    }
-
-    /// <summary>The signed webhook, with durable retries; a final failure is recorded, never fatal to the review.</summary>
-    private static async Task NotifyAsync(TaskOrchestrationContext context, RetryPolicy retry, CaseInput c, string departmentId, string taskId, DateOnly? dueDate)
-    {
-        try
-        {
-            await context.CallAsync<bool>(nameof(WebhookActivities.NotifyDepartment), new NotifyInput(c, departmentId, taskId, dueDate), TaskOptions.FromRetryPolicy(retry));
-        }
-        catch (TaskFailedException e)
-        {
-            await context.CallAsync(nameof(WebhookActivities.RecordWebhookFailure), new WebhookFailureInput(c, departmentId, taskId, e.FailureDetails.ErrorMessage));
-        }
     }
 
     private sealed record AcceptanceResult(CaseOutcome? Outcome, DateTimeOffset? NextAlertAt);

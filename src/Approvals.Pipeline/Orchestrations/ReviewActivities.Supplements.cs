@@ -31,10 +31,13 @@ internal static partial class ReviewActivities
         }
     }
 
-    /// <summary>Every requested material arrived: the step clock resumes under a new task id; the case clock when no step waits.</summary>
-    internal sealed class ResumeStep(PipelineServices s) : PipelineActivity<ResumeInput, bool>
+    /// <summary>
+    /// Every requested material arrived: the step clock resumes under a new task id; the case clock when no step
+    /// waits. A department with a webhook is told (<c>task.resumed</c>), first attempt inline as when a task opens.
+    /// </summary>
+    internal sealed class ResumeStep(PipelineServices s, Departments.WebhookSender webhooks) : PipelineActivity<ResumeInput, OpenTaskResult>
     {
-        public override async Task<bool> RunAsync(ActivityCall context, ResumeInput input)
+        public override async Task<OpenTaskResult> RunAsync(ActivityCall context, ResumeInput input)
         {
             var ct = context.CancellationToken;
             var at = input.Clock[^1].At;
@@ -47,7 +50,7 @@ internal static partial class ReviewActivities
             await s.Journal.AppendAsync(input.Case, context.IdempotencyKey + ":provided", at, "SupplementProvided", "applicant", input.DepartmentId,
                 new Dictionary<string, string?> { ["previousTaskId"] = input.PreviousTaskId, ["taskId"] = input.TaskId }, snapshot, ct);
             await s.Journal.AppendAsync(input.Case, context.IdempotencyKey + ":resumed", at, "ClockResumed", "system", input.DepartmentId, null, snapshot, ct);
-            return true;
+            return await webhooks.FirstAttemptAsync(new NotifyInput(input.Case, input.DepartmentId, input.TaskId, due, input.PreviousTaskId), ct);
         }
     }
 }

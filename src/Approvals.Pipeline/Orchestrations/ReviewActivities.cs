@@ -72,21 +72,7 @@ internal static partial class ReviewActivities
                 ? [CaseJournal.Entry(input.Case, context.IdempotencyKey + ":resumed", input.At, "ClockResumed", "system", input.DepartmentId, null, snapshot), notified]
                 : [notified], ct);
             await Task.WhenAll(StepAndInboxAsync(), timeline);
-            if (!webhooks.IsConfigured(input.DepartmentId))
-            {
-                return new OpenTaskResult(due, false);
-            }
-
-            // First webhook attempt inline (the common case costs no extra activity); retries with backoff otherwise.
-            try
-            {
-                await webhooks.SendAsync(new NotifyInput(input.Case, input.DepartmentId, input.TaskId, due), ct);
-                return new OpenTaskResult(due, false);
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
-            {
-                return new OpenTaskResult(due, true);
-            }
+            return await webhooks.FirstAttemptAsync(new NotifyInput(input.Case, input.DepartmentId, input.TaskId, due), ct);
         }
     }
 

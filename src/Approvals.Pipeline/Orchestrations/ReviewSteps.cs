@@ -36,11 +36,10 @@ internal static class ReviewSteps
                 {
                     var claimed = await context.CallAsync<DecisionEvent?>(nameof(ReviewActivities.RaiseStepAlert),
                         new StepAlertInput(input, step.DepartmentId, step.TaskId, state.Alert, ClockSnapshot.From(state), now));
-                    if (claimed is null)
-                    {
-                        step.Raised = state.Alert;
-                    }
-                    else
+                    // Counted as raised either way: an earlier attempt of the activity may have raised it before a
+                    // decision was found, so the decision closes the step's alerts (RecordDecision's AlertsOpen).
+                    step.Raised = state.Alert;
+                    if (claimed is not null)
                     {
                         await OnDecisionAsync(context, clock, input, steps, early, claimed);
                     }
@@ -131,8 +130,26 @@ internal static class ReviewSteps
         step.Clock.Add(ClockEventDto.Resumed(clock.Now > step.Clock[^1].At ? clock.Now : step.Clock[^1].At));
         var previous = step.TaskId;
         step.TaskId = StableIds.Next(context, "task");
-        await context.CallAsync(nameof(ReviewActivities.ResumeStep), new ResumeInput(input, step.DepartmentId, previous, step.TaskId, step.Clock));
+        var resumed = await context.CallAsync<OpenTaskResult>(nameof(ReviewActivities.ResumeStep), new ResumeInput(input, step.DepartmentId, previous, step.TaskId, step.Clock));
         step.Resume();
+        if (resumed.WebhookPending)
+        {
+            // Its department's back office learns of the new task id (task.resumed); retries run alongside the review.
+            step.Notified = Task.WhenAll(step.Notified, NotifyAsync(context, step.WebhookRetry, new NotifyInput(input, step.DepartmentId, step.TaskId, resumed.DueDate, previous)));
+        }
+    }
+
+    /// <summary>The signed webhook, with durable retries; a final failure is recorded, never fatal to the review.</summary>
+    internal static async Task NotifyAsync(TaskOrchestrationContext context, RetryPolicy retry, NotifyInput notify)
+    {
+        try
+        {
+            await context.CallAsync<bool>(nameof(WebhookActivities.NotifyDepartment), notify, TaskOptions.FromRetryPolicy(retry));
+        }
+        catch (TaskFailedException e)
+        {
+            await context.CallAsync(nameof(WebhookActivities.RecordWebhookFailure), new WebhookFailureInput(notify.Case, notify.DepartmentId, notify.TaskId, e.FailureDetails.ErrorMessage));
+        }
     }
 
     /// <summary>
@@ -161,11 +178,14 @@ internal static class ReviewSteps
     /// One department's step as the case orchestration keeps it: its task, its clock events, the highest alert raised,
     /// an open supplement request with the materials still to come, its status — rebuilt on replay from history.
     /// </summary>
-    internal sealed class StepState(string departmentId, ClockRules rules)
+    internal sealed class StepState(string departmentId, ClockRules rules, RetryPolicy webhookRetry)
     {
         public string DepartmentId { get; } = departmentId;
 
         public ClockRules Rules { get; } = rules;
+
+        /// <summary>How the department's task webhook is retried (a setting, the same in every replay).</summary>
+        public RetryPolicy WebhookRetry { get; } = webhookRetry;
 
         /// <summary>The current task; a decision for any other is stale.</summary>
         public string TaskId { get; set; } = "";

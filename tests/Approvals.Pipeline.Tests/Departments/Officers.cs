@@ -15,11 +15,12 @@ internal static class Officers
         return client;
     }
 
-    /// <summary>An officer of <paramref name="department"/> who is also its lead (科室负责人).</summary>
-    public static HttpClient Lead(PipelineApp app, string subject, string department)
+    /// <summary>An officer of <paramref name="departments"/> who leads <paramref name="leads"/> (科室负责人).</summary>
+    public static HttpClient Lead(PipelineApp app, string subject, string[] departments, string[] leads)
     {
         var client = app.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", PipelineApp.Token(subject, ["officer", "department-lead"], department));
+        var extra = new Dictionary<string, object> { ["department"] = departments, ["lead_department"] = leads };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", PipelineApp.Token(subject, "officer", null, extra));
         return client;
     }
 

@@ -104,14 +104,18 @@ public sealed class TaskAssignmentTests(PipelineApp app) : IClassFixture<Pipelin
         var taskId = await driver.WaitForTaskAsync(id, "market-supervision");
         using var away = Officers.Client(app, "officer-away", "market-supervision");
         using var colleague = Officers.Client(app, "officer-colleague", "market-supervision");
-        using var lead = Officers.Lead(app, "lead-chen", "market-supervision");
-        using var otherLead = Officers.Lead(app, "lead-fire", "fire-rescue");
+        using var lead = Officers.Lead(app, "lead-chen", ["market-supervision"], ["market-supervision"]);
+        using var otherLead = Officers.Lead(app, "lead-fire", ["fire-rescue"], ["fire-rescue"]);
+        // An officer of both departments who leads only fire-rescue: a plain officer in market supervision.
+        using var leadElsewhere = Officers.Lead(app, "lead-both", ["market-supervision", "fire-rescue"], ["fire-rescue"]);
         string Path(string action) => $"/api/applications/{id}/departments/market-supervision/{action}";
         (await Officers.ClaimAsync(away, id, "market-supervision")).StatusCode.Should().Be(HttpStatusCode.OK);
 
         // Its holder is away: a colleague cannot take it, a lead of another department cannot either, its lead can.
         (await colleague.PostAsJsonAsync(Path("assign"), new { assignee = "officer-colleague" })).StatusCode.Should().Be(HttpStatusCode.Conflict);
         (await otherLead.PostAsJsonAsync(Path("assign"), new { assignee = "officer-colleague" })).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await leadElsewhere.PostAsJsonAsync(Path("assign"), new { assignee = "officer-colleague" })).StatusCode.Should().Be(HttpStatusCode.Conflict);
+        (await leadElsewhere.PostAsync(Path("release"), null)).StatusCode.Should().Be(HttpStatusCode.Conflict);
         var reassigned = await lead.PostAsJsonAsync(Path("assign"), new { assignee = "officer-colleague" });
         reassigned.StatusCode.Should().Be(HttpStatusCode.OK, await reassigned.Content.ReadAsStringAsync());
         var view = (await reassigned.Content.ReadFromJsonAsync<JsonObject>())!;

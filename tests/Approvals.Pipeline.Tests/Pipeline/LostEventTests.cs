@@ -39,6 +39,12 @@ public sealed class LostEventTests(PipelineApp app) : IClassFixture<PipelineApp>
         var again = await driver.DecideAsync(id, "health", Driver.Approve(tasks["health"]));
         again.StatusCode.Should().Be(HttpStatusCode.Conflict);
         (await again.Content.ReadFromJsonAsync<JsonObject>())!["code"]!.GetValue<string>().Should().Be("task-decided");
+        var store = app.Services.GetRequiredService<CaseStore>();
+        var claimKey = (await store.GetDepartmentAsync(id, "health", CancellationToken.None))!.ClaimedBy!;
+        var reRaisedAt = (await store.GetAnswerAsync(id, claimKey, CancellationToken.None))!.ReRaisedAt;
+        reRaisedAt.Should().NotBeNull("the claim's event was raised again, and that is marked on its answer");
+        (await driver.DecideAsync(id, "health", Driver.Approve(tasks["health"]))).StatusCode.Should().Be(HttpStatusCode.Conflict);
+        (await store.GetAnswerAsync(id, claimKey, CancellationToken.None))!.ReRaisedAt.Should().Be(reRaisedAt, "once per claim, however many calls come");
         var issued = await driver.WaitForStatusAsync(id, "Issued");
         Driver.Department(issued, "health")["officer"]!.GetValue<string>().Should().Be("恢复测试", "the committed decision, not the retry's body");
         var timeline = await Departments.Officers.WaitForTimelineAsync(app, id, e => e["type"]!.GetValue<string>() == "Published", "publication");
@@ -67,9 +73,14 @@ public sealed class LostEventTests(PipelineApp app) : IClassFixture<PipelineApp>
         var issued = await driver.WaitForCaseAsync(id, v => v["status"]!.GetValue<string>() == "Issued", "issued", nudge: TimeSpan.FromMinutes(1));
         Driver.Department(issued, "market-supervision")["alertRaised"]!.GetValue<string>().Should().Be("None");
         var timeline = await Departments.Officers.WaitForTimelineAsync(app, id, e => e["type"]!.GetValue<string>() == "Published", "publication");
-        timeline.Should().NotContain(e => e["type"]!.GetValue<string>() == "AlertRaised");
+        timeline.Where(e => e["type"]!.GetValue<string>() == "AlertRaised").Select(e => e["department"]?.GetValue<string>())
+            .Should().NotContain("market-supervision", "the step's alert instant found the decision instead");
         var decided = timeline.Single(e => e["type"]!.GetValue<string>() == "DepartmentDecided" && e["department"]?.GetValue<string>() == "market-supervision");
         decided["at"]!.GetValue<DateTimeOffset>().Should().Be(decidedAt, "the decision counts when it was committed, not when it was found");
+        // The step clock as the orchestration recorded the decision: stopped when it was committed (the day the task
+        // arrived), not on the due date when the timer found it.
+        decided["clock"]!["workingDaysUsed"]!.GetValue<int>().Should().Be(0);
+        decided["clock"]!["status"]!.GetValue<string>().Should().Be("Stopped");
     }
 
     [Fact]

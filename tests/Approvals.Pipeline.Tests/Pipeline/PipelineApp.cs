@@ -52,12 +52,17 @@ public class PipelineApp : WebApplicationFactory<Program>
 
     public DurableTaskClient Engine => Services.GetRequiredService<DurableTaskClient>();
 
-    public static string Token(string subject, string role, string? department = null) => Token(subject, [role], department);
+    public static string Token(string subject, string role, string? department = null) => Token(subject, role, department, null);
 
-    /// <summary>A token with several roles (an officer who is also a department lead), as a JSON array claim.</summary>
-    public static string Token(string subject, string[] roles, string? department = null)
+    /// <summary>A token with more claims (e.g. <c>lead_department</c> for a department lead; an array value is a repeated claim).</summary>
+    public static string Token(string subject, string role, string? department, IReadOnlyDictionary<string, object>? extra)
     {
-        var claims = new Dictionary<string, object> { ["sub"] = subject, ["role"] = roles.Length == 1 ? roles[0] : roles };
+        var claims = new Dictionary<string, object> { ["sub"] = subject, ["role"] = role };
+        foreach (var (name, value) in extra ?? new Dictionary<string, object>())
+        {
+            claims[name] = value;
+        }
+
         if (department is not null)
         {
             claims["department"] = department;

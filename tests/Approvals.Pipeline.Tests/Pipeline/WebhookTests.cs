@@ -17,7 +17,7 @@ public sealed class WebhookReceiver : IAsyncLifetime
 
     public ConcurrentQueue<(string Department, string Id, string Timestamp, string Signature, byte[] Body)> Received { get; } = new();
 
-    /// <summary>Per department: how many of the first calls fail with 503 (int.MaxValue: all).</summary>
+    /// <summary>Per department: how many of the first attempts of each message (webhook-id) fail with 503 (int.MaxValue: all).</summary>
     public ConcurrentDictionary<string, int> FailFirst { get; } = new();
 
     public string BaseUrl { get; private set; } = "";
@@ -31,9 +31,10 @@ public sealed class WebhookReceiver : IAsyncLifetime
         {
             using var buffer = new MemoryStream();
             await request.Body.CopyToAsync(buffer);
-            Received.Enqueue((department, request.Headers["webhook-id"].ToString(), request.Headers["webhook-timestamp"].ToString(), request.Headers["webhook-signature"].ToString(), buffer.ToArray()));
+            var id = request.Headers["webhook-id"].ToString();
+            Received.Enqueue((department, id, request.Headers["webhook-timestamp"].ToString(), request.Headers["webhook-signature"].ToString(), buffer.ToArray()));
             var failures = FailFirst.GetValueOrDefault(department);
-            return Received.Count(r => r.Department == department) <= failures ? Results.StatusCode(503) : Results.Ok();
+            return Received.Count(r => r.Department == department && r.Id == id) <= failures ? Results.StatusCode(503) : Results.Ok();
         });
         await _app.StartAsync();
         BaseUrl = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -60,6 +61,7 @@ public sealed class WebhookTests : IClassFixture<WebhookReceiver>, IAsyncLifetim
         _app.Settings["Departments:health:WebhookUrl"] = receiver.BaseUrl + "/hooks/health";
         _app.Settings["Departments:fire-rescue:WebhookUrl"] = receiver.BaseUrl + "/hooks/fire-rescue";
         _app.Settings["Departments:service-centre:WebhookUrl"] = receiver.BaseUrl + "/hooks/service-centre";
+        _app.Settings["Departments:market-supervision:WebhookUrl"] = receiver.BaseUrl + "/hooks/market-supervision";
         // Retry waits are durable timers on the system clock: short ones here (the schedule is what is tested).
         _app.Settings["Webhooks:FirstRetryInterval"] = "00:00:00.1";
         receiver.FailFirst["health"] = 2;
@@ -82,7 +84,7 @@ public sealed class WebhookTests : IClassFixture<WebhookReceiver>, IAsyncLifetim
         while (DateTime.UtcNow < deadline)
         {
             var view = await driver.GetCaseAsync(id);
-            if (Calls("health").Count >= 3 && Driver.Department(view, "fire-rescue")["webhookFailure"] is not null)
+            if (Calls("health", id).Count >= 3 && Driver.Department(view, "fire-rescue")["webhookFailure"] is not null)
             {
                 break;
             }
@@ -90,7 +92,7 @@ public sealed class WebhookTests : IClassFixture<WebhookReceiver>, IAsyncLifetim
             await Task.Delay(100);
         }
 
-        var health = Calls("health");
+        var health = Calls("health", id);
         health.Should().HaveCount(3, "two failures, then success, then no more calls");
         health.Select(c => c.Id).Distinct().Should().ContainSingle("a retry is the same message");
         foreach (var call in health)
@@ -100,7 +102,7 @@ public sealed class WebhookTests : IClassFixture<WebhookReceiver>, IAsyncLifetim
             System.Text.Encoding.UTF8.GetString(call.Body).Should().Contain(healthTask);
         }
 
-        Calls("fire-rescue").Should().HaveCount(6, "the retry policy allows six attempts");
+        Calls("fire-rescue", id).Should().HaveCount(6, "the retry policy allows six attempts");
         var final = await driver.GetCaseAsync(id);
         Driver.Department(final, "fire-rescue")["webhookFailure"]!.GetValue<string>().Should().NotBeNullOrEmpty();
         Driver.Department(final, "health")["webhookFailure"].Should().BeNull();
@@ -127,6 +129,39 @@ public sealed class WebhookTests : IClassFixture<WebhookReceiver>, IAsyncLifetim
         System.Text.Encoding.UTF8.GetString(call.Body).Should().Contain($"/api/applications/{id}/departments/service-centre/decision");
     }
 
+    [Fact]
+    public async Task Notify_TaskResumedAfterASupplement_DepartmentToldOfTheNewTaskId()
+    {
+        // A back office that asked for materials learns that the task is back, and under which task id to decide.
+        var driver = new Driver(_app, "applicant-hooks-resume");
+        var id = await driver.SubmitCompleteCaseAsync();
+        var first = await driver.WaitForTaskAsync(id, "market-supervision");
+        (await driver.DecideAsync(id, "market-supervision", Driver.Supplement(first, "floor-plan"))).StatusCode.Should().Be(HttpStatusCode.Accepted);
+        await driver.WaitForCaseAsync(id, v => Driver.Department(v, "market-supervision")["status"]!.GetValue<string>() == "AwaitingSupplement", "the supplement request");
+        (await driver.UploadAsync(id, "floor-plan", TestFiles.Pdf(), "application/pdf", "平面图.pdf")).StatusCode.Should().Be(HttpStatusCode.Created);
+        var second = await driver.WaitForTaskAsync(id, "market-supervision", notTaskId: first);
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!Calls("market-supervision").Any(c => c.Id == "task_" + second) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(25);
+        }
+
+        var call = Calls("market-supervision").First(c => c.Id == "task_" + second);
+        WebhookSignature.Verify(WebhookSignature.SecretBytes(PipelineApp.SecretOf("market-supervision")), call.Id, long.Parse(call.Timestamp, System.Globalization.CultureInfo.InvariantCulture), call.Body, call.Signature)
+            .Should().BeTrue();
+        var body = System.Text.Json.Nodes.JsonNode.Parse(call.Body)!;
+        (body["type"]!.GetValue<string>(), body["taskId"]!.GetValue<string>(), body["previousTaskId"]!.GetValue<string>()).Should().Be(("task.resumed", second, first));
+        body["caseFileUrl"]!.GetValue<string>().Should().Contain($"/api/applications/{id}/departments/market-supervision/file");
+
+        // The back office decides on the new task.
+        (await driver.DecideAsync(id, "market-supervision", Driver.Approve(second))).StatusCode.Should().Be(HttpStatusCode.Accepted);
+    }
+
     private List<(string Department, string Id, string Timestamp, string Signature, byte[] Body)> Calls(string department) =>
         _receiver.Received.Where(r => r.Department == department).ToList();
+
+    /// <summary>The calls about one case (other tests' cases notify the same departments).</summary>
+    private List<(string Department, string Id, string Timestamp, string Signature, byte[] Body)> Calls(string department, string caseId) =>
+        Calls(department).Where(c => System.Text.Encoding.UTF8.GetString(c.Body).Contains(caseId, StringComparison.Ordinal)).ToList();
 }

@@ -93,6 +93,7 @@ public sealed class DashboardTests(SupervisionHost host) : IClassFixture<Supervi
         await page.ClickAsync("#save-token");
 
         await page.Locator("#alerts-status.error", new() { HasText = "403" }).WaitForAsync();
+        (await page.InnerTextAsync("#alerts-status")).Should().Contain("The token was refused");
         (await page.Locator("#alerts tr.alert-row").CountAsync()).Should().Be(0);
     }
 }
