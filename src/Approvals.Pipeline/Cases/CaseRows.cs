@@ -192,7 +192,7 @@ internal sealed class WebhookAnswerRow : ITableEntity
     public string? EventInstanceId { get; set; }
     public string? EventJson { get; set; }
     public DateTimeOffset At { get; set; }
-    /// <summary>When a later call on the decided task raised this answer's event again (once per claim, see <c>CaseStore.ClaimedDecisionToRaiseAgainAsync</c>).</summary>
+    /// <summary>When a later call raised this answer's event again; calls after that raise nothing (see <c>CaseStore.ClaimToRaiseAgainAsync</c>).</summary>
     public DateTimeOffset? ReRaisedAt { get; set; }
 }
 

@@ -157,27 +157,27 @@ internal sealed partial class CaseStore
         (await ClaimAsync(step, taskId, ct))?.Decision;
 
     /// <summary>
-    /// The claimed decision of the step's current task, for a later call on the decided task to raise again — once per
-    /// claim: the claim's answer row is marked (<see cref="WebhookAnswerRow.ReRaisedAt"/>) under its ETag first, so a
-    /// stream of such calls adds at most one event to the case's history. Null when there is none, or it was raised
-    /// again already (should that event be lost too, the orchestration's own timers still find the decision).
+    /// The claim of the step's current task whose event has not been raised again yet, for a later call on the decided
+    /// task to raise (then mark with <see cref="MarkRaisedAgainAsync"/>); null when there is none or it is marked.
+    /// Raise first, mark after: a raise that fails leaves the claim unmarked for the next call; calls racing each
+    /// other may each raise once before the mark, and every call after it raises nothing, so a stream of calls adds a
+    /// bounded number of events to the case's history.
     /// </summary>
-    public async Task<DecisionEvent?> ClaimedDecisionToRaiseAgainAsync(DepartmentRow step, DateTimeOffset now, CancellationToken ct)
-    {
-        if (await ClaimAsync(step, step.TaskId, ct) is not { } claim || claim.Answer.ReRaisedAt is not null)
-        {
-            return null;
-        }
+    public async Task<(WebhookAnswerRow Answer, DecisionEvent Decision)?> ClaimToRaiseAgainAsync(DepartmentRow step, CancellationToken ct) =>
+        await ClaimAsync(step, step.TaskId, ct) is { Answer.ReRaisedAt: null } claim ? claim : null;
 
-        claim.Answer.ReRaisedAt = now;
+    /// <summary>Marks a claim's event as raised again (<see cref="WebhookAnswerRow.ReRaisedAt"/>): calls after this raise nothing.</summary>
+    public async Task MarkRaisedAgainAsync(WebhookAnswerRow answer, DateTimeOffset now, CancellationToken ct)
+    {
+        answer.ReRaisedAt = now;
         try
         {
-            await Table.UpdateEntityAsync(claim.Answer, claim.Answer.ETag, TableUpdateMode.Merge, ct);
-            return claim.Decision;
+            // Merge under the ETag read: the answer row never changes otherwise, so this writes only the mark.
+            await Table.UpdateEntityAsync(answer, answer.ETag, TableUpdateMode.Merge, ct);
         }
         catch (RequestFailedException e) when (e.Status is 412 or 404)
         {
-            return null; // another call marked it first
+            // Marked by a racing call.
         }
     }
 

@@ -103,6 +103,9 @@ internal static partial class DecisionCallback
     /// <summary>An answer as stored for replay: status, exact body, content type.</summary>
     private sealed record Answer(int Status, string Body, string ContentType)
     {
+        /// <summary>A refusal's problem code (not stored: a replayed answer is its stored body).</summary>
+        public string? Code { get; init; }
+
         public static Answer Problem(int status, string code, string title, IReadOnlyList<string>? errors = null)
         {
             var doc = new Dictionary<string, object?>
@@ -117,7 +120,7 @@ internal static partial class DecisionCallback
                 doc["errors"] = errors;
             }
 
-            return new Answer(status, JsonSerializer.Serialize(doc, StoredJson.Options), "application/problem+json");
+            return new Answer(status, JsonSerializer.Serialize(doc, StoredJson.Options), "application/problem+json") { Code = code };
         }
 
         public StoredAnswerResult ToResult(bool replayed = false) => new(this, replayed);

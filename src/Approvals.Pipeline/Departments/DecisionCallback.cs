@@ -135,7 +135,7 @@ internal static partial class DecisionCallback
             var step = remembered ?? await store.GetDepartmentAsync(id, departmentId, cancellationToken);
             if (step is null)
             {
-                return await ReplayOrAsync(store, engine, id, hookKey, Answer.Problem(404, "not-found", "No task of this department exists for this application."), cancellationToken);
+                return await ReplayOrAsync(store, engine, id, hookKey, Answer.Problem(404, "not-found", "No task of this department exists for this application."), now, cancellationToken);
             }
 
             var type = await LicenceTypeOfAsync(store, step, cancellationToken);
@@ -155,12 +155,13 @@ internal static partial class DecisionCallback
 
             if (decision is null)
             {
-                // Called on a task whose decision is claimed (a retry with a new webhook-id after a crash, say): that
-                // decision's event is raised again, in case the crash came between the claim and its event — once per
-                // claim, however many such calls come.
-                if (answer.Status == 409 && !StepStatus.IsOpen(step.Status) && await store.ClaimedDecisionToRaiseAgainAsync(step, now, cancellationToken) is { } claimed)
+                // Called on the current task after its decision was claimed (a retry with a new webhook-id after a
+                // crash, say): that decision's event is raised again, in case the crash came between the claim and its
+                // event — until one such raise has succeeded, however many calls come.
+                if (answer.Code == "task-decided" && await store.ClaimToRaiseAgainAsync(step, cancellationToken) is { } claim)
                 {
-                    await engine.RaiseEventAsync(step.InstanceId, EventNames.Decision, claimed, CancellationToken.None);
+                    await engine.RaiseEventAsync(step.InstanceId, EventNames.Decision, claim.Decision, CancellationToken.None);
+                    await store.MarkRaisedAgainAsync(claim.Answer, now, CancellationToken.None);
                 }
 
                 // A refused decision is answered the same way when repeated; it changes nothing else. An officer's
@@ -172,7 +173,7 @@ internal static partial class DecisionCallback
 
                 return await store.AddAnswerAsync(hook, cancellationToken)
                     ? answer.ToResult()
-                    : await ReplayOrAsync(store, engine, id, hookKey, answer, cancellationToken);
+                    : await ReplayOrAsync(store, engine, id, hookKey, answer, now, cancellationToken);
             }
 
             hook.EventInstanceId = step.InstanceId;
@@ -181,7 +182,7 @@ internal static partial class DecisionCallback
             {
                 case ClaimOutcome.Answered:
                     // The same webhook-id was answered first (perhaps by another host, deciding the task): that answer again.
-                    return await ReplayOrAsync(store, engine, id, hookKey, answer, cancellationToken);
+                    return await ReplayOrAsync(store, engine, id, hookKey, answer, now, cancellationToken);
                 case ClaimOutcome.Moved:
                     // The task changed (or went) since it was read or remembered: read it (which renews the memory) and evaluate again.
                     mayRemember = false;
@@ -198,9 +199,9 @@ internal static partial class DecisionCallback
     }
 
     /// <summary>The stored answer to this webhook-id, replayed; <paramref name="otherwise"/> when there is none.</summary>
-    private static async Task<IResult> ReplayOrAsync(CaseStore store, DurableTaskClient engine, string caseId, string hookKey, Answer otherwise, CancellationToken cancellationToken)
+    private static async Task<IResult> ReplayOrAsync(CaseStore store, DurableTaskClient engine, string caseId, string hookKey, Answer otherwise, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        return await store.GetAnswerAsync(caseId, hookKey, cancellationToken) is { } stored ? await ReplayAsync(stored, engine, cancellationToken) : otherwise.ToResult();
+        return await store.GetAnswerAsync(caseId, hookKey, cancellationToken) is { } stored ? await ReplayAsync(stored, store, engine, now, cancellationToken) : otherwise.ToResult();
     }
 
     /// <summary>The licence type the task belongs to: on the step row since it carries it, else from the case row.</summary>
@@ -214,14 +215,16 @@ internal static partial class DecisionCallback
         return await store.GetCaseAsync(step.PartitionKey, cancellationToken) is { } row ? (row.LicenceTypeId, row.LicenceTypeVersion) : null;
     }
 
-    private static async Task<IResult> ReplayAsync(WebhookAnswerRow stored, DurableTaskClient engine, CancellationToken cancellationToken)
+    private static async Task<IResult> ReplayAsync(WebhookAnswerRow stored, CaseStore store, DurableTaskClient engine, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // Re-raising is harmless (the orchestration ignores a decision for a task it already left) and repairs the
-        // case where the first call stored its answer but failed before the event was raised.
-        if (stored.EventInstanceId is not null && stored.EventJson is not null)
+        // case where the first call stored its answer but failed before the event was raised — until one such raise
+        // succeeded (then marked on the answer, as for a call with a new webhook-id), so replays cannot grow the history.
+        if (stored.EventInstanceId is not null && stored.EventJson is not null && stored.ReRaisedAt is null)
         {
             var decision = JsonSerializer.Deserialize<DecisionEvent>(stored.EventJson, StoredJson.Options);
             await engine.RaiseEventAsync(stored.EventInstanceId, EventNames.Decision, decision, cancellationToken);
+            await store.MarkRaisedAgainAsync(stored, now, CancellationToken.None);
         }
 
         return new Answer(stored.StatusCode, stored.Body, stored.ContentType).ToResult(replayed: true);

@@ -36,9 +36,15 @@ internal static class ReviewSteps
                 {
                     var claimed = await context.CallAsync<DecisionEvent?>(nameof(ReviewActivities.RaiseStepAlert),
                         new StepAlertInput(input, step.DepartmentId, step.TaskId, state.Alert, ClockSnapshot.From(state), now));
-                    // Counted as raised either way: an earlier attempt of the activity may have raised it before a
-                    // decision was found, so the decision closes the step's alerts (RecordDecision's AlertsOpen).
-                    step.Raised = state.Alert;
+                    // A final decision found instead counts the level as raised all the same: an earlier attempt of
+                    // the activity may have raised it, and the decision then closes the step's alerts (RecordDecision's
+                    // AlertsOpen). A supplement request does not: the step pauses, and the level is raised if the
+                    // resumed clock reaches it (raising an alert twice keeps one open alert).
+                    if (claimed is null || claimed.Decision is Decisions.Approve or Decisions.Reject)
+                    {
+                        step.Raised = state.Alert;
+                    }
+
                     if (claimed is not null)
                     {
                         await OnDecisionAsync(context, clock, input, steps, early, claimed);

@@ -10,7 +10,7 @@ namespace Approvals.Pipeline.Orchestrations;
 /// <summary>Outgoing signed task notifications to departments that configured a webhook URL.</summary>
 internal static class WebhookActivities
 {
-    /// <summary>A retry of the task webhook (the first attempt is made inline by OpenTask); throws on failure so the engine backs off.</summary>
+    /// <summary>A retry of the task webhook (the first attempt is made inline by OpenTask or ResumeStep); throws on failure so the engine backs off.</summary>
     internal sealed class NotifyDepartment(WebhookSender sender) : PipelineActivity<NotifyInput, bool>
     {
         public override async Task<bool> RunAsync(ActivityCall context, NotifyInput input)
