@@ -158,29 +158,42 @@ internal sealed partial class CaseStore
     /// <summary>不予受理 with reasons: the case ends. <paramref name="at"/> is the activity's own clock reading, fixed by the orchestration.</summary>
     /// <remarks>A withdrawal committed before it wins, as it does over the decision (<see cref="DecideAsync"/>).</remarks>
     public Task<CaseRow?> RefuseAcceptanceAsync(string caseId, IReadOnlyList<ReasonDto> reasons, DateTimeOffset at, CancellationToken cancellationToken) =>
-        UpdateCaseAsync(caseId, r =>
+        UpdateCaseAsync(caseId, r => End(r, CaseStatus.NotAccepted, reasons, at, stopClock: false), cancellationToken);
+
+    /// <summary>
+    /// Ends the case with a decision (<paramref name="status"/>), once: a case already decided changes nothing, and a
+    /// withdrawal committed before the decision ends it Withdrawn instead, at the instant it was requested.
+    /// </summary>
+    private static bool End(CaseRow r, string status, IReadOnlyList<ReasonDto> reasons, DateTimeOffset at, bool stopClock)
+    {
+        if (r.DecidedAt is not null)
         {
-            if (r.DecidedAt is not null)
-            {
-                return false;
-            }
+            return false;
+        }
 
-            if (r.WithdrawalRequestedAt is { } requested)
-            {
-                r.WithdrawnAt = requested;
-                r.DecidedAt = requested;
-                return Move(r, CaseStatus.Withdrawn);
-            }
+        if (r.WithdrawalRequestedAt is { } requested)
+        {
+            r.WithdrawnAt = requested;
+            r.DecidedAt = requested;
+            return Move(r, CaseStatus.Withdrawn);
+        }
 
-            if (!Move(r, CaseStatus.NotAccepted))
-            {
-                return false;
-            }
+        if (!Move(r, status))
+        {
+            return false;
+        }
 
-            r.DecidedAt = at;
-            r.ReasonsJson = StoredJson.Write(reasons);
-            return true;
-        }, cancellationToken);
+        if (stopClock)
+        {
+            var events = StoredJson.Read<List<ClockEventDto>>(r.ClockJson) ?? [];
+            events.Add(ClockEventDto.Decided(at));
+            r.ClockJson = StoredJson.Write(events);
+        }
+
+        r.DecidedAt = at;
+        r.ReasonsJson = StoredJson.Write(reasons);
+        return true;
+    }
 
     /// <summary>The case ends Withdrawn (the orchestration, after closing the open tasks).</summary>
     public Task<CaseRow?> WithdrawAsync(string caseId, DateTimeOffset at, string by, CancellationToken cancellationToken) =>
@@ -204,32 +217,8 @@ internal sealed partial class CaseStore
     /// the decision in place.
     /// </summary>
     public async Task<CaseRow> DecideAsync(string caseId, bool approved, IReadOnlyList<ReasonDto> reasons, DateTimeOffset now, CancellationToken cancellationToken) =>
-        await UpdateCaseAsync(caseId, r =>
-        {
-            if (r.DecidedAt is not null)
-            {
-                return false;
-            }
-
-            if (r.WithdrawalRequestedAt is { } requested)
-            {
-                r.WithdrawnAt = requested;
-                r.DecidedAt = requested;
-                return Move(r, CaseStatus.Withdrawn);
-            }
-
-            if (!Move(r, approved ? CaseStatus.Approved : CaseStatus.Rejected))
-            {
-                return false;
-            }
-
-            var events = StoredJson.Read<List<ClockEventDto>>(r.ClockJson) ?? [];
-            events.Add(ClockEventDto.Decided(now));
-            r.ClockJson = StoredJson.Write(events);
-            r.DecidedAt = now;
-            r.ReasonsJson = StoredJson.Write(reasons);
-            return true;
-        }, cancellationToken) ?? throw new InvalidOperationException($"Case {caseId} has no case row.");
+        await UpdateCaseAsync(caseId, r => End(r, approved ? CaseStatus.Approved : CaseStatus.Rejected, reasons, now, stopClock: true), cancellationToken)
+            ?? throw new InvalidOperationException($"Case {caseId} has no case row.");
 
     /// <summary>制证: Approved → Issued with the licence number (the row as just written saves a read).</summary>
     public async Task MarkIssuedAsync(CaseRow row, string licenceNumber, CancellationToken cancellationToken)

@@ -160,8 +160,7 @@ internal static partial class DecisionCallback
                 // event — until one such raise has succeeded, however many calls come.
                 if (answer.Code == "task-decided" && await store.ClaimToRaiseAgainAsync(step, cancellationToken) is { } claim)
                 {
-                    await engine.RaiseEventAsync(step.InstanceId, EventNames.Decision, claim.Decision, CancellationToken.None);
-                    await store.MarkRaisedAgainAsync(claim.Answer, now, CancellationToken.None);
+                    await RaiseAgainAsync(store, engine, claim.Answer, claim.Decision, now);
                 }
 
                 // A refused decision is answered the same way when repeated; it changes nothing else. An officer's
@@ -222,12 +221,20 @@ internal static partial class DecisionCallback
         // succeeded (then marked on the answer, as for a call with a new webhook-id), so replays cannot grow the history.
         if (stored.EventInstanceId is not null && stored.EventJson is not null && stored.ReRaisedAt is null)
         {
-            var decision = JsonSerializer.Deserialize<DecisionEvent>(stored.EventJson, StoredJson.Options);
-            await engine.RaiseEventAsync(stored.EventInstanceId, EventNames.Decision, decision, cancellationToken);
-            await store.MarkRaisedAgainAsync(stored, now, CancellationToken.None);
+            await RaiseAgainAsync(store, engine, stored, JsonSerializer.Deserialize<DecisionEvent>(stored.EventJson, StoredJson.Options)!, now);
         }
 
         return new Answer(stored.StatusCode, stored.Body, stored.ContentType).ToResult(replayed: true);
+    }
+
+    /// <summary>
+    /// Raises a claimed decision's event again, then marks its answer (<see cref="CaseStore.MarkRaisedAgainAsync"/>): a raise
+    /// that fails leaves it unmarked for the next call; after one that succeeds, calls raise nothing more.
+    /// </summary>
+    private static async Task RaiseAgainAsync(CaseStore store, DurableTaskClient engine, WebhookAnswerRow answer, DecisionEvent decision, DateTimeOffset now)
+    {
+        await engine.RaiseEventAsync(answer.EventInstanceId!, EventNames.Decision, decision, CancellationToken.None);
+        await store.MarkRaisedAgainAsync(answer, now, CancellationToken.None);
     }
 
     private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)

@@ -138,7 +138,7 @@ internal sealed partial class LicenceApproval(CaseClocks clocks, DepartmentDirec
                     return new AcceptanceResult(new CaseOutcome(CaseStatus.Withdrawn, null, []), null);
                 }
 
-                events.Add(ClockEventDto.Resumed(now() > events[^1].At ? now() : events[^1].At));
+                events.Add(ClockEventDto.Resumed(ReviewSteps.NotBefore(now(), events)));
                 break; // a new task for the service centre
             }
         }

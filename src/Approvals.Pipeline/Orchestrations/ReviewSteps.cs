@@ -133,7 +133,7 @@ internal static class ReviewSteps
     /// <summary>Every requested material arrived: the step clock resumes under a new task id (the old one is stale from now on).</summary>
     internal static async Task ResumeAsync(TaskOrchestrationContext context, OrchestrationClock clock, CaseInput input, StepState step)
     {
-        step.Clock.Add(ClockEventDto.Resumed(clock.Now > step.Clock[^1].At ? clock.Now : step.Clock[^1].At));
+        step.Clock.Add(ClockEventDto.Resumed(NotBefore(clock.Now, step.Clock)));
         var previous = step.TaskId;
         step.TaskId = StableIds.Next(context, "task");
         var resumed = await context.CallAsync<OpenTaskResult>(nameof(ReviewActivities.ResumeStep), new ResumeInput(input, step.DepartmentId, previous, step.TaskId, step.Clock));
@@ -163,8 +163,14 @@ internal static class ReviewSteps
     /// the applicant sees — never before the clock's last event. Not the instant its event is taken: that is later
     /// when the event came late or was recovered by a timer, and the clock would count days the department did not use.
     /// </summary>
-    internal static DateTimeOffset DecidedAt(DecisionEvent decision, IReadOnlyList<ClockEventDto> clock) =>
-        clock.Count > 0 && clock[^1].At > decision.ReceivedAt ? clock[^1].At : decision.ReceivedAt;
+    internal static DateTimeOffset DecidedAt(DecisionEvent decision, IReadOnlyList<ClockEventDto> clock) => NotBefore(decision.ReceivedAt, clock);
+
+    /// <summary>
+    /// <paramref name="at"/>, or the clock's last event if that is later: a clock's events stay in order even when two
+    /// clocks (the endpoint's, the orchestration's) disagree by a little.
+    /// </summary>
+    internal static DateTimeOffset NotBefore(DateTimeOffset at, IReadOnlyList<ClockEventDto> clock) =>
+        clock.Count > 0 && clock[^1].At > at ? clock[^1].At : at;
 
     internal static DateTimeOffset? Earliest(DateTimeOffset? first, IEnumerable<DateTimeOffset?> others)
     {

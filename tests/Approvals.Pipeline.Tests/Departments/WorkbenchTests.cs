@@ -28,23 +28,8 @@ public sealed class WorkbenchTests(KestrelPipelineApp app, ITestOutputHelper out
         var firstTask = await driver.WaitForTaskAsync(id, "health");
         var number = (await driver.GetCaseAsync(id))["number"]!.GetValue<string>();
 
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        });
-        var page = await browser.NewPageAsync();
-        page.SetDefaultTimeout(30_000);
-        var consoleErrors = new List<string>();
-        page.Console += (_, m) =>
-        {
-            if (m.Type == "error")
-            {
-                consoleErrors.Add(m.Text);
-            }
-        };
+        await using var browser = await BrowserPage.OpenAsync(TimeSpan.FromSeconds(30));
+        var page = browser.Page;
 
         var response = await page.GotoAsync(new Uri(driver.Http.BaseAddress!, "/workbench").ToString());
         response!.Status.Should().Be(200);
@@ -123,7 +108,7 @@ public sealed class WorkbenchTests(KestrelPipelineApp app, ITestOutputHelper out
         entries.Should().Contain(e => e["type"]!.GetValue<string>() == "FileAccessed" && e["actor"]!.GetValue<string>() == "officer:health:officer-lin"
             && Officers.Detail(e, "materialId") == "application-form");
         entries.Should().Contain(e => e["type"]!.GetValue<string>() == "SupplementRequested" && e["actor"]!.GetValue<string>() == "officer:health:officer-lin");
-        consoleErrors.Should().BeEmpty();
+        browser.ConsoleErrors.Should().BeEmpty();
     }
 
     /// <summary>A one-page PDF with a correct cross-reference table, so the viewer has a real document to show.</summary>

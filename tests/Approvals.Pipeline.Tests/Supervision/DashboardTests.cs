@@ -25,23 +25,8 @@ public sealed class DashboardTests(SupervisionHost host) : IClassFixture<Supervi
         const string hostile = "<img src=x onerror=\"document.title='pwned'\">";
         await host.Recorder.AddComplaintAsync(new NewComplaint(caseId, caseNumber, "a1", hostile, at), _ct);
 
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        });
-        var page = await browser.NewPageAsync();
-        page.SetDefaultTimeout(15_000);
-        var consoleErrors = new List<string>();
-        page.Console += (_, m) =>
-        {
-            if (m.Type == "error")
-            {
-                consoleErrors.Add(m.Text);
-            }
-        };
+        await using var browser = await BrowserPage.OpenAsync(TimeSpan.FromSeconds(15));
+        var page = browser.Page;
 
         var response = await page.GotoAsync(new Uri(host.BaseAddress, "/supervision").ToString());
         response!.Status.Should().Be(200);
@@ -72,21 +57,14 @@ public sealed class DashboardTests(SupervisionHost host) : IClassFixture<Supervi
         // The token is kept for the tab: a reload shows the alerts again without pasting.
         await page.ReloadAsync();
         await page.Locator("#alerts tr.alert-row", new() { HasText = caseNumber }).WaitForAsync();
-        consoleErrors.Should().BeEmpty();
+        browser.ConsoleErrors.Should().BeEmpty();
     }
 
     [Fact]
     public async Task Dashboard_ApplicantToken_ShowsRefusal()
     {
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        });
-        var page = await browser.NewPageAsync();
-        page.SetDefaultTimeout(15_000);
+        await using var browser = await BrowserPage.OpenAsync(TimeSpan.FromSeconds(15));
+        var page = browser.Page;
         await page.GotoAsync(new Uri(host.BaseAddress, "/supervision").ToString());
 
         await page.FillAsync("#token", SupervisionHost.Token("someone", "applicant"));
